@@ -1,0 +1,61 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from intake.fodselsnummer import normalize
+from intake.models import Client
+from rph.accounts.models import Team, User
+from rph.accounts.roles import CLINICAL_ROLES
+from rph.audit.services import BREAK_GLASS_MIN_REASON
+
+
+def _helper(submit_label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class ClientContactForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["first_name", "last_name", "fodselsnummer", "phone", "email", "home_municipality"]
+
+    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["home_municipality"].queryset = team.municipalities.all()
+        self.helper = _helper(_("Lagre"))
+
+    def clean_fodselsnummer(self) -> str:
+        value = self.cleaned_data["fodselsnummer"]
+        return normalize(value) if value else ""
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        min_length=BREAK_GLASS_MIN_REASON,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hvorfor trenger du å se journalen nå? Teamlederen ser begrunnelsen."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.helper = _helper(_("Åpne journalen"))
+
+
+class CareTeamForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Behandlere"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["members"].queryset = User.objects.filter(
+            is_active=True, memberships__team=team, memberships__role__in=CLINICAL_ROLES
+        ).order_by("first_name", "last_name")
+        self.helper = _helper(_("Lagre behandlerteam"))

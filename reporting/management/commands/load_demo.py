@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from intake.demo import load_clients
+from rph.accounts.demo import DEMO_USERS, load_team
+
+
+class Command(BaseCommand):
+    help = "Load the demo team, one user per role and synthetic clients (idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.FNR_ALLOW_SYNTHETIC:
+            raise CommandError(
+                "Demo data is for demo systems only (set RPH_ALLOW_SYNTHETIC_FNR=true)."
+            )
+        with transaction.atomic():
+            team = load_team()
+            created = load_clients(team)
+        self.stdout.write(f"Demo team '{team}': {created} new synthetic clients.")
+        self.stdout.write("Demo logins (password / TOTP secret for an authenticator app):")
+        for demo in DEMO_USERS:
+            self.stdout.write(
+                f"  {demo.username:<10} {demo.password:<22} {demo.totp_secret}  ({demo.role.label})"
+            )
+        self.stdout.write("Current codes: python manage.py demo_totp")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "rph.accounts"
+    label = "accounts"
+    verbose_name = _("Brukere og team")
+
+    def ready(self) -> None:
+        from rph.accounts import signals  # noqa: F401

@@ -1,0 +1,83 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rph.accounts.roles import Role
+
+
+class User(AbstractUser):
+    title = models.CharField(_("tittel"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Municipality(models.Model):
+    number = models.CharField(
+        _("kommunenummer"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire sifre."))],
+    )
+    name = models.CharField(_("navn"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("navn"), max_length=150, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="teams", verbose_name=_("kommuner")
+    )
+    response_promise_hours = models.PositiveSmallIntegerField(
+        _("svarløfte (timer)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("Tid fra henvendelse til personen skal være kontaktet."),
+    )
+    intake_email = models.EmailField(_("e-post for henvendelser"), blank=True)
+    members = models.ManyToManyField(
+        User, through="TeamMembership", related_name="teams", verbose_name=_("medlemmer")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("team")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["TeamMembership"]):
+    def for_user(self, user: User) -> "MembershipQuerySet":
+        return self.filter(user=user, user__is_active=True).select_related("team")
+
+
+class TeamMembership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_role_per_team"),
+        ]
+        verbose_name = _("teammedlemskap")
+        verbose_name_plural = _("teammedlemskap")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team} ({self.get_role_display()})"

@@ -1,0 +1,28 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from rph.accounts.roles import CLIENT_ROLES, LEAD_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(role: Role | None) -> list[NavItem]:
+    items = [NavItem(_("Start"), "home")]
+    if role in CLIENT_ROLES:
+        items.append(NavItem(_("Klienter"), "intake:client_list"))
+    if role in LEAD_ROLES:
+        items.append(NavItem(_("Nødtilganger"), "audit:break_glass_review"))
+    if role == Role.ADMIN:
+        items.append(NavItem(_("Administrasjon"), "admin:index"))
+    return items

@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rph.accounts.roles import LEAD_ROLES
+from rph.accounts.teams import SESSION_KEY, current_membership, memberships
+from rph.audit.models import BreakGlassGrant
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    unreviewed = 0
+    if membership and membership.role in LEAD_ROLES:
+        unreviewed = BreakGlassGrant.objects.filter(team=membership.team, reviewed_at=None).count()
+    return render(
+        request,
+        "accounts/home.html",
+        {"membership": membership, "memberships": memberships(request), "unreviewed": unreviewed},
+    )
+
+
+@require_POST
+def switch_team(request: HttpRequest) -> HttpResponse:
+    team_id = request.POST.get("team", "")
+    chosen = next((m for m in memberships(request) if str(m.team_id) == team_id), None)
+    if chosen is None:
+        messages.error(request, _("Du er ikke medlem av det teamet."))
+    else:
+        request.session[SESSION_KEY] = chosen.team_id
+        messages.success(request, _("Du jobber nå i %(team)s.") % {"team": chosen.team})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "home"
+    return redirect(target)

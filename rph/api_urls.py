@@ -1,0 +1,20 @@
+from django.urls import path
+
+from intake import api as intake_api
+from rph.accounts.api import Me
+
+urlpatterns = [
+    path("me/", Me.as_view(), name="api-me"),
+    path("clients/", intake_api.ClientList.as_view(), name="api-client-list"),
+    path("clients/<int:pk>/", intake_api.ClientDetail.as_view(), name="api-client-detail"),
+    path(
+        "clients/<int:pk>/access-log/",
+        intake_api.ClientAccessLog.as_view(),
+        name="api-client-access-log",
+    ),
+    path(
+        "clients/<int:pk>/break-glass/",
+        intake_api.ClientBreakGlass.as_view(),
+        name="api-client-break-glass",
+    ),
+]
