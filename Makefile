@@ -24,7 +24,7 @@ install-test: $(PY)
 
 messages:
 	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; apt-get install -y -qq gettext >/dev/null; }
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=static -v0
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv --ignore=static -v0
 
 ## make run: set up everything and start web + worker + beat with demo data.
 run: export DJANGO_DEBUG ?= true

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class IntakeConfig(AppConfig):
     name = "intake"
-    verbose_name = _("Henvendelser og klienter")
+    verbose_name = _("Contacts and clients")

@@ -39,18 +39,22 @@ def normalize(value: str) -> str:
         else:
             stdnum_fnr.validate(number)
     except stdnum_errors.InvalidLength as exc:
-        raise ValidationError(_("Fødselsnummeret må ha 11 sifre."), code="length") from exc
+        raise ValidationError(
+            _("The national identity number must have 11 digits."), code="length"
+        ) from exc
     except stdnum_errors.InvalidFormat as exc:
         raise ValidationError(
-            _("Fødselsnummeret kan bare inneholde sifre."), code="format"
+            _("The national identity number may only contain digits."), code="format"
         ) from exc
     except stdnum_errors.InvalidChecksum as exc:
         raise ValidationError(
-            _("Fødselsnummeret er ikke gyldig (kontrollsifrene stemmer ikke)."), code="checksum"
+            _("The national identity number is not valid (the check digits do not match)."),
+            code="checksum",
         ) from exc
     except stdnum_errors.ValidationError as exc:
         raise ValidationError(
-            _("Fødselsnummeret er ikke gyldig (fødselsdatoen er ugyldig)."), code="invalid"
+            _("The national identity number is not valid (the birth date is invalid)."),
+            code="invalid",
         ) from exc
     return number
 

@@ -24,7 +24,7 @@ class ClientContactForm(forms.ModelForm):
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["home_municipality"].queryset = team.municipalities.all()
-        self.helper = _helper(_("Lagre"))
+        self.helper = _helper(_("Save"))
 
     def clean_fodselsnummer(self) -> str:
         value = self.cleaned_data["fodselsnummer"]
@@ -33,21 +33,21 @@ class ClientContactForm(forms.ModelForm):
 
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
-        label=_("Begrunnelse"),
+        label=_("Reason"),
         min_length=BREAK_GLASS_MIN_REASON,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Hvorfor trenger du å se journalen nå? Teamlederen ser begrunnelsen."),
+        help_text=_("Why do you need to see the record now? The team lead sees the reason."),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Åpne journalen"))
+        self.helper = _helper(_("Open the record"))
 
 
 class CareTeamForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
-        label=_("Behandlere"),
+        label=_("Therapists"),
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -58,4 +58,4 @@ class CareTeamForm(forms.Form):
         self.fields["members"].queryset = User.objects.filter(
             is_active=True, memberships__team=team, memberships__role__in=CLINICAL_ROLES
         ).order_by("first_name", "last_name")
-        self.helper = _helper(_("Lagre behandlerteam"))
+        self.helper = _helper(_("Save care team"))

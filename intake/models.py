@@ -25,28 +25,28 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
 class Client(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
-    first_name = models.CharField(_("fornavn"), max_length=100)
-    last_name = models.CharField(_("etternavn"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
     fodselsnummer = models.CharField(
-        _("fødselsnummer"),
+        _("national identity number"),
         max_length=11,
         blank=True,
         validators=[validate_fodselsnummer],
-        help_text=_("11 sifre. D-nummer godtas."),
+        help_text=_("11 digits. D-numbers are accepted."),
     )
-    phone = PhoneNumberField(_("telefon"), blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     home_municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("bostedskommune"),
+        verbose_name=_("home municipality"),
     )
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="care_clients",
         blank=True,
-        verbose_name=_("behandlere"),
+        verbose_name=_("therapists"),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,8 +61,8 @@ class Client(models.Model):
                 name="unique_fodselsnummer_per_team",
             )
         ]
-        verbose_name = _("klient")
-        verbose_name_plural = _("klienter")
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -77,5 +77,5 @@ class Client(models.Model):
             and not self.team.municipalities.filter(pk=self.home_municipality_id).exists()
         ):
             raise ValidationError(
-                {"home_municipality": _("Kommunen hører ikke til teamets område.")}
+                {"home_municipality": _("The municipality is not in the team's area.")}
             )

@@ -45,7 +45,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Kontaktopplysningene er lagret."))
+            messages.success(request, _("The contact details have been saved."))
             return redirect(client)
     return render(request, "intake/client_edit.html", {"client": client, "form": form})
 
@@ -61,7 +61,9 @@ def client_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         break_glass_open(
             user=request.user, team=client.team, subject=client, reason=form.cleaned_data["reason"]
         )
-        messages.warning(request, _("Nødtilgang er gitt og logget. Teamlederen varsles."))
+        messages.warning(
+            request, _("Emergency access granted and logged. The team lead is notified.")
+        )
         return redirect(client)
     return render(request, "intake/client_break_glass.html", {"client": client, "form": form})
 
@@ -79,6 +81,6 @@ def client_care_team(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         client_set_care_team(client=client, members=form.cleaned_data["members"])
-        messages.success(request, _("Behandlerteamet er oppdatert."))
+        messages.success(request, _("The care team has been updated."))
         return redirect(client)
     return render(request, "intake/client_care_team.html", {"client": client, "form": form})

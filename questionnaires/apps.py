@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class QuestionnairesConfig(AppConfig):
     name = "questionnaires"
-    verbose_name = _("Kartleggingsskjema")
+    verbose_name = _("Questionnaires")

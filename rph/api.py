@@ -11,11 +11,11 @@ def exception_handler(exc: Exception, context: dict[str, object]) -> Response | 
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, BreakGlassRequired):
         response.data = {
-            "detail": _("Du er ikke i behandlerteamet. Oppgi en begrunnelse for nødtilgang."),
+            "detail": _("You are not in the care team. Give a reason for emergency access."),
             "code": "break_glass_required",
         }
     return response
 
 
 def json_not_found(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": _("Fant ikke adressen.")}, status=404)
+    return JsonResponse({"detail": _("Address not found.")}, status=404)

@@ -1,6 +1,8 @@
 """Personas shared by every test: the right role, weaker roles, and an outsider."""
 
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +26,15 @@ class Personas:
     admin: User
     outsider: User  # therapist in another team
     client: object
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tests read the Norwegian UI, so the catalogs must be compiled and current."""
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    for po in locale.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(autouse=True)

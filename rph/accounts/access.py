@@ -20,9 +20,9 @@ class Need(StrEnum):
 
 
 class Basis(models.TextChoices):
-    CARE_TEAM = "care_team", _("Behandlerteam")
-    TEAM_ROLE = "team_role", _("Rolle i teamet")
-    BREAK_GLASS = "break_glass", _("Nødtilgang")
+    CARE_TEAM = "care_team", _("Care team")
+    TEAM_ROLE = "team_role", _("Role in the team")
+    BREAK_GLASS = "break_glass", _("Emergency access")
 
 
 class BreakGlassRequired(PermissionDenied):

@@ -39,7 +39,7 @@ class SessionLifetimeMiddleware:
                 request.session[LOGIN_AT_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
-                messages.info(request, _("Økten din er utløpt. Logg inn på nytt."))
+                messages.info(request, _("Your session has expired. Please log in again."))
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
@@ -66,7 +66,7 @@ class RequireSecondFactorMiddleware:
             and not _has_totp(request.user)
         ):
             if request.path.startswith("/api/"):
-                message = _("Tofaktorinnlogging må settes opp før du kan bruke RPH.")
+                message = _("Two-factor authentication must be set up before you can use RPH.")
                 return JsonResponse({"detail": message}, status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -7,11 +7,11 @@ from rph.accounts.roles import Role
 
 
 class User(AbstractUser):
-    title = models.CharField(_("tittel"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("bruker")
-        verbose_name_plural = _("brukere")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -19,36 +19,36 @@ class User(AbstractUser):
 
 class Municipality(models.Model):
     number = models.CharField(
-        _("kommunenummer"),
+        _("municipality number"),
         max_length=4,
         unique=True,
-        validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire sifre."))],
+        validators=[RegexValidator(r"^\d{4}$", _("The municipality number has four digits."))],
     )
-    name = models.CharField(_("navn"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("kommune")
-        verbose_name_plural = _("kommuner")
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Team(models.Model):
-    name = models.CharField(_("navn"), max_length=150, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True)
     municipalities = models.ManyToManyField(
-        Municipality, related_name="teams", verbose_name=_("kommuner")
+        Municipality, related_name="teams", verbose_name=_("municipalities")
     )
     response_promise_hours = models.PositiveSmallIntegerField(
-        _("svarløfte (timer)"),
+        _("response promise (hours)"),
         default=48,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
-        help_text=_("Tid fra henvendelse til personen skal være kontaktet."),
+        help_text=_("Time from a contact until the person must have been reached."),
     )
-    intake_email = models.EmailField(_("e-post for henvendelser"), blank=True)
+    intake_email = models.EmailField(_("intake e-mail"), blank=True)
     members = models.ManyToManyField(
-        User, through="TeamMembership", related_name="teams", verbose_name=_("medlemmer")
+        User, through="TeamMembership", related_name="teams", verbose_name=_("members")
     )
 
     class Meta:
@@ -68,7 +68,7 @@ class MembershipQuerySet(models.QuerySet["TeamMembership"]):
 class TeamMembership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -76,8 +76,8 @@ class TeamMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "team"], name="one_role_per_team"),
         ]
-        verbose_name = _("teammedlemskap")
-        verbose_name_plural = _("teammedlemskap")
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team membership")
 
     def __str__(self) -> str:
         return f"{self.user} – {self.team} ({self.get_role_display()})"

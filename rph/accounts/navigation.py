@@ -18,11 +18,11 @@ class NavItem:
 
 
 def items_for(role: Role | None) -> list[NavItem]:
-    items = [NavItem(_("Start"), "home")]
+    items = [NavItem(_("Home"), "home")]
     if role in CLIENT_ROLES:
-        items.append(NavItem(_("Klienter"), "intake:client_list"))
+        items.append(NavItem(_("Clients"), "intake:client_list"))
     if role in LEAD_ROLES:
-        items.append(NavItem(_("Nødtilganger"), "audit:break_glass_review"))
+        items.append(NavItem(_("Emergency access log"), "audit:break_glass_review"))
     if role == Role.ADMIN:
-        items.append(NavItem(_("Administrasjon"), "admin:index"))
+        items.append(NavItem(_("Administration"), "admin:index"))
     return items

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CLERICAL = "clerical", _("Merkantil")
-    THERAPIST = "therapist", _("Behandler")
-    PSYCHOLOGIST = "psychologist", _("Psykolog")
-    TEAM_LEAD = "team_lead", _("Teamleder")
+    CLERICAL = "clerical", _("Clerical")
+    THERAPIST = "therapist", _("Therapist")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    TEAM_LEAD = "team_lead", _("Team lead")
     ADMIN = "admin", _("Administrator")
 
 

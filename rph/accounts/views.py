@@ -27,10 +27,10 @@ def switch_team(request: HttpRequest) -> HttpResponse:
     team_id = request.POST.get("team", "")
     chosen = next((m for m in memberships(request) if str(m.team_id) == team_id), None)
     if chosen is None:
-        messages.error(request, _("Du er ikke medlem av det teamet."))
+        messages.error(request, _("You are not a member of that team."))
     else:
         request.session[SESSION_KEY] = chosen.team_id
-        messages.success(request, _("Du jobber nå i %(team)s.") % {"team": chosen.team})
+        messages.success(request, _("You are now working in %(team)s.") % {"team": chosen.team})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "rph.audit"
     label = "audit"
-    verbose_name = _("Tilgangslogg")
+    verbose_name = _("Access log")

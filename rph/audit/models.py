@@ -39,7 +39,7 @@ class BreakGlassGrant(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    reason = models.TextField(_("begrunnelse"))
+    reason = models.TextField(_("reason"))
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(
@@ -55,8 +55,8 @@ class BreakGlassGrant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id", "user", "expires_at"])]
-        verbose_name = _("nødtilgang")
-        verbose_name_plural = _("nødtilganger")
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
@@ -77,30 +77,30 @@ class AccessEvent(models.Model):
     """One view of a client record. Append-only: the database refuses UPDATE and DELETE."""
 
     class Channel(models.TextChoices):
-        UI = "ui", _("Nettside")
+        UI = "ui", _("Web page")
         API = "api", _("API")
 
-    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    action = models.CharField(_("hva"), max_length=200)
-    path = models.CharField(_("adresse"), max_length=500)
-    channel = models.CharField(_("kanal"), max_length=3, choices=Channel.choices)
-    basis = models.CharField(_("grunnlag"), max_length=20, choices=Basis.choices)
+    action = models.CharField(_("what"), max_length=200)
+    path = models.CharField(_("address"), max_length=500)
+    channel = models.CharField(_("channel"), max_length=3, choices=Channel.choices)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
     break_glass = models.ForeignKey(
         BreakGlassGrant, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
-    ip = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
-        verbose_name = _("oppslag")
-        verbose_name_plural = _("tilgangslogg")
+        verbose_name = _("record view")
+        verbose_name_plural = _("access log")
 
     def __str__(self) -> str:
         return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.action}"

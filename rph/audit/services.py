@@ -52,7 +52,7 @@ def break_glass_open(
     reason = reason.strip()
     if len(reason) < BREAK_GLASS_MIN_REASON:
         raise ValidationError(
-            _("Skriv en begrunnelse på minst %(n)d tegn.") % {"n": BREAK_GLASS_MIN_REASON}
+            _("Write a reason of at least %(n)d characters.") % {"n": BREAK_GLASS_MIN_REASON}
         )
     now = timezone.now()
     return BreakGlassGrant.objects.create(
