@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TreatmentConfig(AppConfig):
     name = "treatment"
-    verbose_name = _("Behandling")
+    verbose_name = _("Treatment")
