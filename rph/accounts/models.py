@@ -46,6 +46,17 @@ class Team(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
         help_text=_("Time from a contact until the person must have been reached."),
     )
+    due_soon_hours = models.PositiveSmallIntegerField(
+        _("due soon (hours left)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 7)],
+        help_text=_("Open contacts with less time left than this are marked as due soon."),
+    )
+    max_contact_attempts = models.PositiveSmallIntegerField(
+        _("attempts before closing as unreachable"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
     intake_email = models.EmailField(_("intake e-mail"), blank=True)
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")
