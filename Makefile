@@ -7,12 +7,21 @@ PY := $(BIN)/python
 
 # Production-shaped variables for `check --deploy` (values are placeholders, never used to serve).
 DEPLOY_ENV := DJANGO_DEBUG=false RPH_HTTPS=true RPH_STATIC_MANIFEST=true \
-	SECRET_KEY=deploy-check-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
+	SECRET_KEY=deploy-check-$$(head -c 48 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 	ALLOWED_HOSTS=rph.example.no
+
+# Installs the Debian packages in the shell variable `missing`, if any, after one `apt-get update`.
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	echo "Installing Debian packages:$$missing"; \
+	[ "$$(id -u)" = 0 ] || { echo "Not root: install these Debian packages first:$$missing" >&2; exit 1; }; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 .PHONY: run test install install-test messages lint browser
 
 $(PY):
+	@missing=""; $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing=python3-venv; $(APT_INSTALL)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade --quiet pip
 
@@ -23,7 +32,7 @@ install-test: $(PY)
 	$(BIN)/pip install --quiet -e '.[test]'
 
 messages:
-	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt)"; apt-get install -y -qq gettext >/dev/null; }
+	@missing=""; command -v msgfmt >/dev/null || missing=gettext; $(APT_INSTALL)
 	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv --ignore=static -v0
 
 ## make run: set up everything and start web + worker + beat with demo data.
@@ -34,11 +43,13 @@ run: install messages
 	@echo "RPH runs at http://127.0.0.1:$${RPH_PORT:-8000}/ (Ctrl-C stops web, worker and beat)"
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start
 
+## Chromium for the browser tests, docker-compose to validate docker-compose.yml.
 browser:
-	@command -v chromium >/dev/null || { echo "Installing Debian chromium for the browser tests"; \
-		apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
-	@command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || { \
-		echo "Installing docker-compose to validate docker-compose.yml"; apt-get install -y -qq docker-compose >/dev/null; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
+	command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 \
+		|| missing="$$missing docker-compose"; \
+	$(APT_INSTALL)
 
 lint:
 	$(BIN)/ruff check .
@@ -46,6 +57,6 @@ lint:
 
 ## make test: install what tests need and run every gate and the whole suite.
 test: install-test browser messages lint
-	$(PY) manage.py makemigrations --check --dry-run -v1
+	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v1
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)

@@ -17,4 +17,16 @@ urlpatterns = [
         intake_api.ClientBreakGlass.as_view(),
         name="api-client-break-glass",
     ),
+    path("contacts/", intake_api.ContactList.as_view(), name="api-contact-list"),
+    path("contacts/<int:pk>/", intake_api.ContactDetail.as_view(), name="api-contact-detail"),
+    path(
+        "contacts/<int:pk>/attempts/",
+        intake_api.ContactAttempts.as_view(),
+        name="api-contact-attempts",
+    ),
+    path(
+        "self-referrals/",
+        intake_api.SelfReferralCreate.as_view(),
+        name="api-self-referral",
+    ),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "rph.accounts",
     "rph.audit",
+    "rph.notifications",
     "intake",
     "questionnaires",
     "treatment",
@@ -79,11 +80,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the session-lifetime middleware, which tells the user why they were logged out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "rph.accounts.middleware.StaffLoginRequiredMiddleware",
     "rph.accounts.middleware.SessionLifetimeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rph.accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rph.accounts.context_processors.navigation",
+                "rph.notifications.context_processors.notifications",
             ],
         },
     },
@@ -135,15 +138,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="rph"),
         }
     }
 
 # People
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend is a ModelBackend that also accepts e-mail; one backend, one hash per try.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -158,12 +160,15 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "rph.accounts.adapters.StaffAccountAdapter"
+ACCOUNT_FORMS = {"login": "rph.accounts.forms.StaffLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing: RPH mails only its own staff.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 LOGIN_FAILURES_ALLOWED = env.int("RPH_LOGIN_FAILURES_ALLOWED", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("RPH_LOGIN_LOCKOUT_MINUTES", default=15)
 ACCOUNT_RATE_LIMITS = {
@@ -175,6 +180,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "RPH"
 MFA_RECOVERY_CODE_COUNT = 10
+# Accept the code of the previous 30-second step too (RFC 6238 §5.2): clocks and typing lag.
+MFA_TOTP_TOLERANCE = 1
 
 # The second factor is required for every staff user. Development may switch it off,
 # loudly: the boot refuses it with DEBUG off, and every page shows a warning banner.
@@ -202,6 +209,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUST_X_FORWARDED_FOR = env.bool("RPH_TRUST_X_FORWARDED_FOR", default=False)
+# Login rate limits per address: behind our one proxy, the address it appends is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -265,6 +274,8 @@ EMAIL_CONFIG = env.email_url(
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rph@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails, e.g. https://rph.kommune.no; without it e-mails carry paths only.
+SITE_URL = env.str("RPH_SITE_URL", default="").rstrip("/")
 
 # API
 REST_FRAMEWORK = {
@@ -299,7 +310,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 else:
-    for _sub in ("queue", "processed", "results"):
+    for _sub in ("queue", "processed", "results", "control"):
         (CELERY_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = f"file://{CELERY_DIR / 'results'}"
@@ -307,6 +318,7 @@ else:
         "data_folder_in": str(CELERY_DIR / "queue"),
         "data_folder_out": str(CELERY_DIR / "queue"),
         "processed_folder": str(CELERY_DIR / "processed"),
+        "control_folder": str(CELERY_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
@@ -321,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "rph.accounts.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=1),
+    },
+    "sweep-intake-deadlines": {
+        "task": "intake.tasks.sweep_intake_deadlines",
+        "schedule": timedelta(minutes=5),
+        # A run that waited longer than the interval is dropped: the next one covers it.
+        "options": {"expires": 4 * 60},
     },
 }
 

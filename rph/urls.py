@@ -28,6 +28,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("teamleder/", include("rph.audit.urls")),
+    path("varsler/", include("rph.notifications.urls")),
     path("", include("intake.urls")),
     path("api/v1/", include("rph.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,12 +1,18 @@
 """Personas shared by every test: the right role, weaker roles, and an outsider."""
 
+import copy
+import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client as HttpClient
+from django.test.utils import override_settings
 
 from rph.accounts.models import Team, User
 from rph.accounts.roles import Role
@@ -37,12 +43,43 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache may be shared with the broker, a dev server and other test runs: use our own."""
+    config = copy.deepcopy(settings.CACHES)
+    default = config["default"]
+    if default["BACKEND"].endswith(".RedisCache"):
+        default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX') or 'rph'}-test-{os.getpid()}"
+    elif default["BACKEND"].endswith(".FileBasedCache"):
+        default["LOCATION"] = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(CACHES=config):
+        yield
+
+
+def _clear_own_cache_keys() -> None:
+    # RedisCache.clear() is FLUSHDB: it would wipe the Celery queues and other runs' keys.
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Personas are many users; the production hasher's cost proves nothing in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Login rate limits live in the cache; each test starts from none."""
-    cache.clear()
+    _clear_own_cache_keys()
     yield
-    cache.clear()
+    _clear_own_cache_keys()
 
 
 @pytest.fixture

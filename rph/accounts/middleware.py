@@ -26,22 +26,31 @@ class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
 
 
 class SessionLifetimeMiddleware:
-    """Idle expiry is SESSION_COOKIE_AGE; this adds the absolute limit from login."""
+    """Idle expiry is SESSION_COOKIE_AGE; this adds the absolute limit from login.
+
+    A signed-in session without a start time (signals.py sets one at every login) has
+    expired too: the limit fails closed.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            started = request.session.get(LOGIN_AT_KEY)
-            now = timezone.now().timestamp()
-            if started is None:
-                request.session[LOGIN_AT_KEY] = now
-            elif now - started > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
-                logout(request)
-                messages.info(request, _("Your session has expired. Please log in again."))
-                return redirect(settings.LOGIN_URL)
+        if request.user.is_authenticated and _session_expired(request):
+            logout(request)
+            if request.path.startswith("/api/"):
+                return self.get_response(request)  # anonymous now; DRF answers in JSON
+            messages.info(request, _("Your session has expired. Please log in again."))
+            return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def _session_expired(request: HttpRequest) -> bool:
+    started = request.session.get(LOGIN_AT_KEY)
+    if started is None:
+        return True
+    age = timezone.now().timestamp() - started
+    return age > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
 
 
 def _has_totp(user: object) -> bool:

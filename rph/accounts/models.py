@@ -57,6 +57,9 @@ class Team(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, help_text=_("Given to clients in letters and SMS.")
+    )
     intake_email = models.EmailField(_("intake e-mail"), blank=True)
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")

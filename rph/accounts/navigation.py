@@ -21,6 +21,8 @@ def items_for(role: Role | None) -> list[NavItem]:
     items = [NavItem(_("Home"), "home")]
     if role in CLIENT_ROLES:
         items.append(NavItem(_("Clients"), "intake:client_list"))
+        items.append(NavItem(_("Intake queue"), "intake:queue"))
+        items.append(NavItem(_("Register contact"), "intake:contact_register"))
     if role in LEAD_ROLES:
         items.append(NavItem(_("Emergency access log"), "audit:break_glass_review"))
     if role == Role.ADMIN:

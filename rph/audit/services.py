@@ -14,10 +14,11 @@ BREAK_GLASS_MIN_REASON = 10
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # Only trust the forwarded address when a known proxy sets it (RPH_TRUST_X_FORWARDED_FOR).
+    # Only trust the forwarded address when our one proxy sets it (RPH_TRUST_X_FORWARDED_FOR).
+    # The proxy appends the address it saw, so the last entry is the one a client cannot fake.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if forwarded and settings.TRUST_X_FORWARDED_FOR:
-        return forwarded.split(",")[0].strip() or None
+        return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -12,7 +12,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ["number"]
 
-    number = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # 9000-9999: no real municipality has such a number; wrap so it stays four digits.
+    number = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
     name = factory.Faker("city", locale="no_NO")
 
 
@@ -43,8 +44,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def totp(self, create: bool, extracted: bool | None) -> None:
         """Staff have a second factor unless a test asks for a user without one."""
-        if create and extracted is not False:
-            self.save()
+        if not create:
+            return
+        self.save()  # the password set just before, with or without an authenticator
+        if extracted is not False:
             self.totp_secret = generate_totp_secret()
             TOTP.activate(self, self.totp_secret)
 
