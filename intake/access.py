@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from intake.models import Client
+from intake.models import Client, Contact
 from rph.accounts.access import Access, BreakGlassRequired, Need, decide
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.accounts.teams import role_in_team
@@ -28,10 +28,28 @@ def get_client_for_user(
     client = Client.objects.select_related("team", "home_municipality").filter(pk=pk).first()
     if client is None:
         raise Http404
+    return client, _check_and_log(request, client, need)
+
+
+def get_contact_for_user(
+    request: HttpRequest, pk: int, need: Need = Need.CLINICAL_READ
+) -> tuple[Contact, Access]:
+    """The same check as `get_client_for_user`, for a contact: the client's rules decide."""
+    contact = (
+        Contact.objects.select_related("client__team", "client__home_municipality")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact, _check_and_log(request, contact.client, need)
+
+
+def _check_and_log(request: HttpRequest, client: Client, need: Need) -> Access:
     try:
         access = client_access(request, client, need)
     except BreakGlassRequired as exc:
         exc.break_glass_url = reverse("intake:client_break_glass", args=[client.pk])
         raise
     access_log_record(request=request, subject=client, team=client.team, access=access)
-    return client, access
+    return access

@@ -24,7 +24,8 @@ def deadline_for(registered_at: datetime, promise_hours: int) -> datetime:
 
 
 def time_left(now: datetime, deadline: datetime) -> timedelta:
-    return deadline - now
+    # In UTC: Python subtracts two datetimes sharing one tzinfo by wall clock, not elapsed time.
+    return deadline.astimezone(UTC) - now.astimezone(UTC)
 
 
 def clock_state(
@@ -32,7 +33,8 @@ def clock_state(
 ) -> ClockState:
     """Overdue from the deadline itself; due soon when `due_soon_hours` or less are left."""
     if stopped_at is not None:
-        return ClockState.STOPPED_IN_TIME if stopped_at < deadline else ClockState.STOPPED_LATE
+        in_time = time_left(stopped_at, deadline) > timedelta(0)
+        return ClockState.STOPPED_IN_TIME if in_time else ClockState.STOPPED_LATE
     left = time_left(now, deadline)
     if left <= timedelta(0):
         return ClockState.OVERDUE

@@ -10,6 +10,7 @@ import random
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import fodselsnummer as stdnum_fnr
@@ -27,7 +28,10 @@ def _validate_synthetic(number: str) -> None:
     ):
         raise stdnum_errors.InvalidChecksum
     month = int(number[2:4]) - SYNTHETIC_MONTH_OFFSET
-    stdnum_fnr.get_birth_date(f"{number[:2]}{month:02d}{number[4:]}")
+    born = stdnum_fnr.get_birth_date(f"{number[:2]}{month:02d}{number[4:]}")
+    # stdnum.validate refuses the unborn; the synthetic path must too.
+    if born > timezone.localdate():
+        raise stdnum_errors.InvalidComponent
 
 
 def normalize(value: str) -> str:

@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,6 +10,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from intake.age import under_minimum_age
+from intake.assessment_choices import (
+    AbsenceReason,
+    AssessmentStatus,
+    Decision,
+    Education,
+    ExclusionFactor,
+    ImmigrantBackground,
+    IncomeBand,
+    MaritalStatus,
+    Permanence,
+    RiskLevel,
+    Route,
+    Sex,
+    Step,
+    WorkStatus,
+)
+from intake.assessment_rules import (
+    GAD7_ITEMS,
+    PHQ9_ITEMS,
+    AssessmentFacts,
+    item_answer_problems,
+    needs_urgent_action,
+    screening_positive,
+)
+from intake.duplicates import normalise_phone, similar_names
 from intake.fodselsnummer import validate_fodselsnummer
 from rph.accounts.models import Municipality, Team, User
 
@@ -21,6 +50,42 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def in_care_of(self, user: User) -> "ClientQuerySet":
         return self.filter(care_team=user)
+
+    def possible_duplicates(
+        self,
+        team: Team,
+        *,
+        fodselsnummer: str = "",
+        birth_date: datetime.date | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        phone: str = "",
+    ) -> "ClientQuerySet":
+        """The team's clients who may be this person, for the registration form.
+
+        Same fødselsnummer, or same phone (however it was typed), or the same birth date
+        and a similar name (the rule is in intake.duplicates). Never another team's client.
+        """
+        mine = self.filter(team=team)
+        match = Q(pk__in=[])
+        number = "".join(ch for ch in fodselsnummer if ch.isdigit())
+        if number:
+            match |= Q(fodselsnummer=number)
+        e164 = normalise_phone(str(phone or ""))
+        if e164:
+            match |= Q(phone=e164)
+        name = f"{first_name} {last_name}"
+        if birth_date is not None and name.strip():
+            same_day = mine.filter(birth_date=birth_date).values_list(
+                "pk", "first_name", "last_name"
+            )
+            similar = [pk for pk, first, last in same_day if similar_names(name, f"{first} {last}")]
+            match |= Q(pk__in=similar)
+        return (
+            mine.filter(match)
+            .select_related("home_municipality")
+            .order_by("last_name", "first_name", "pk")
+        )
 
 
 class Client(models.Model):
@@ -72,14 +137,26 @@ class Client(models.Model):
         return reverse("intake:client_detail", args=[self.pk])
 
     def clean(self) -> None:
+        errors = {}
         if (
             self.team_id
             and self.home_municipality_id
             and not self.team.municipalities.filter(pk=self.home_municipality_id).exists()
         ):
-            raise ValidationError(
-                {"home_municipality": _("The municipality is not in the team's area.")}
+            errors["home_municipality"] = _("The municipality is not in the team's area.")
+        # Checked here for a clear message: the constraint would only name itself.
+        if (
+            self.team_id
+            and self.fodselsnummer
+            and Client.objects.filter(team_id=self.team_id, fodselsnummer=self.fodselsnummer)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["fodselsnummer"] = _(
+                "A client with this national identity number is already registered in the team."
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Channel(models.TextChoices):
@@ -113,11 +190,28 @@ class ContactQuerySet(models.QuerySet["Contact"]):
     def open(self) -> "ContactQuerySet":
         return self.filter(status=Contact.Status.OPEN)
 
+    def for_client_page(self, client: "Client", *, clinical: bool) -> "ContactQuerySet":
+        """The client's contacts, newest first; their assessments only for clinical eyes."""
+        contacts = (
+            self.filter(client=client)
+            .select_related("team", "offer")
+            .annotate(attempt_count=models.Count("attempts"))
+            .order_by("-registered_at", "-pk")
+        )
+        return contacts.select_related("assessment") if clinical else contacts
+
     def for_queue(self, team: Team) -> "ContactQuerySet":
+        """The team's open contacts, least time left first, with their attempts summed up."""
+        latest = ContactAttempt.objects.filter(contact=models.OuterRef("pk")).order_by("-at", "-pk")
         return (
             self.open()
             .filter(team=team)
             .select_related("client", "client__home_municipality")
+            .annotate(
+                attempt_count=models.Count("attempts"),
+                last_attempt_at=models.Subquery(latest.values("at")[:1]),
+                last_attempt_outcome=models.Subquery(latest.values("outcome")[:1]),
+            )
             .order_by("deadline", "pk")
         )
 
@@ -164,6 +258,9 @@ class Contact(models.Model):
     )
     offered_at = models.DateTimeField(_("assessment offered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
     due_soon_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -177,6 +274,11 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.registered_at:%Y-%m-%d}"
+
+    @property
+    def under_minimum_age(self) -> bool:
+        """Younger than the service's 16 years: registered, but to be helped onward."""
+        return under_minimum_age(self.age_at_contact)
 
 
 class ContactAttempt(models.Model):
@@ -238,3 +340,234 @@ class AssessmentOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} → {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+def validate_phq9_answers(value: object) -> None:
+    if problems := item_answer_problems(value, PHQ9_ITEMS):
+        raise ValidationError(problems)
+
+
+def validate_gad7_answers(value: object) -> None:
+    if problems := item_answer_problems(value, GAD7_ITEMS):
+        raise ValidationError(problems)
+
+
+def _validate_choice_list(value: object, allowed: frozenset[str]) -> None:
+    if not isinstance(value, list) or not all(v in allowed for v in value):
+        raise ValidationError(_("Choose only from the listed options."))
+
+
+def validate_work_statuses(value: object) -> None:
+    _validate_choice_list(value, frozenset(WorkStatus.values))
+
+
+def validate_exclusion_factors(value: object) -> None:
+    _validate_choice_list(value, frozenset(ExclusionFactor.values))
+
+
+def validate_children_ages(value: object) -> None:
+    if not isinstance(value, list) or not all(type(age) is int and 0 <= age <= 99 for age in value):
+        raise ValidationError(_("Ages are whole numbers from 0 to 99."))
+
+
+def _yes_no(label: str) -> models.BooleanField:
+    """Yes, no, or not recorded yet (None)."""
+    return models.BooleanField(label, null=True, blank=True)
+
+
+class Assessment(models.Model):
+    """The assessment conversation (vurderingssamtale, seed 000 §9.1) for one contact.
+
+    A draft may be saved incomplete; `assessment_save(complete=True)` enforces the rules in
+    `intake.assessment_rules`. A completed assessment is read-only.
+    """
+
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="assessment")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("therapist"),
+    )
+    held_at = models.DateTimeField(_("held"), default=timezone.now)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Background (000 §6.2).
+    sex = models.CharField(_("sex (self-reported)"), max_length=12, choices=Sex.choices, blank=True)
+    marital_status = models.CharField(
+        _("marital status"), max_length=12, choices=MaritalStatus.choices, blank=True
+    )
+    has_children = _yes_no(_("has children"))
+    children_ages = models.JSONField(
+        _("children's ages"), default=list, blank=True, validators=[validate_children_ages]
+    )
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    income_band = models.CharField(
+        _("income"), max_length=12, choices=IncomeBand.choices, blank=True
+    )
+    immigrant_background = models.CharField(
+        _("immigrant background"), max_length=16, choices=ImmigrantBackground.choices, blank=True
+    )
+    physical_activity = models.CharField(_("physical activity"), max_length=1000, blank=True)
+    social_support = models.CharField(_("social support"), max_length=1000, blank=True)
+    alcohol_habits = models.CharField(_("alcohol habits"), max_length=1000, blank=True)
+    sleep = models.CharField(_("sleep"), max_length=1000, blank=True)
+
+    # Work (000 §6.2): several may apply, e.g. in work and on sick leave.
+    work_statuses = models.JSONField(
+        _("work status"), default=list, blank=True, validators=[validate_work_statuses]
+    )
+    work_percentage = models.PositiveSmallIntegerField(
+        _("position (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    work_permanence = models.CharField(
+        _("permanent or temporary"), max_length=10, choices=Permanence.choices, blank=True
+    )
+    work_kind = models.CharField(_("kind of work"), max_length=200, blank=True)
+    sick_leave_since = models.DateField(_("on sick leave since"), null=True, blank=True)
+    sick_leave_percentage = models.PositiveSmallIntegerField(
+        _("sick leave (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    work_status_other = models.CharField(_("other work status"), max_length=200, blank=True)
+    absent_from_work = _yes_no(_("absent from usual work now"))
+    absence_reason = models.CharField(
+        _("reason for absence"), max_length=12, choices=AbsenceReason.choices, blank=True
+    )
+    absence_note = models.CharField(_("about the absence"), max_length=500, blank=True)
+
+    # Baseline questionnaires: item answers only; scoring belongs to the questionnaires app.
+    phq9_answers = models.JSONField(
+        _("PHQ-9 answers"), default=list, blank=True, validators=[validate_phq9_answers]
+    )
+    gad7_answers = models.JSONField(
+        _("GAD-7 answers"), default=list, blank=True, validators=[validate_gad7_answers]
+    )
+
+    # Suicide risk (000 §9.2).
+    suicidal_thoughts = _yes_no(_("thoughts of suicide"))
+    suicide_plans = _yes_no(_("suicide plans"))
+    earlier_suicide_attempts = _yes_no(_("earlier suicide attempts"))
+    risk_level = models.CharField(
+        _("suicide risk"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    risk_actions = models.TextField(_("actions taken"), max_length=2000, blank=True)
+    risk_conferred_with = models.CharField(_("conferred with"), max_length=500, blank=True)
+
+    # Substance use (AUDIT-C comes with the questionnaires).
+    substance_notes = models.TextField(_("substance use"), max_length=2000, blank=True)
+    substance_severe = _yes_no(_("severe substance problems (TSB)"))
+
+    # Minor children as relatives (helsepersonelloven §10a, 000 §9.3).
+    has_minor_children = _yes_no(_("has children under 18"))
+    children_followup_considered = _yes_no(
+        _("children's need for information and follow-up considered")
+    )
+    children_note = models.TextField(_("the children's situation"), max_length=2000, blank=True)
+
+    exclusion_factors = models.JSONField(
+        _("exclusion and onward factors"),
+        default=list,
+        blank=True,
+        validators=[validate_exclusion_factors],
+    )
+
+    # Acute action, required before completion when the risk is high or needs are acute.
+    urgent_action = models.TextField(_("acute action taken"), max_length=2000, blank=True)
+    urgent_action_at = models.DateTimeField(_("acute action taken at"), null=True, blank=True)
+    urgent_action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acute action recorded by"),
+    )
+
+    # Outcome (000 §9.1).
+    decision = models.CharField(_("outcome"), max_length=20, choices=Decision.choices, blank=True)
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices, null=True, blank=True)
+    route = models.CharField(_("routed to"), max_length=12, choices=Route.choices, blank=True)
+    decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+
+    # Epikrise (000 §5.1.1): agreed in the conversation; the client may object.
+    epikrise_to_gp = models.BooleanField(_("epikrise to the GP"), default=True)
+    epikrise_other_recipients = models.CharField(
+        _("other epikrise recipients"), max_length=500, blank=True
+    )
+    client_objects_to_epikrise = models.BooleanField(
+        _("the client objects to the epikrise"), default=False
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=AssessmentStatus.DRAFT) | Q(completed_at__isnull=False),
+                name="assessment_complete_has_completed_at",
+            ),
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:assessment_detail", args=[self.contact_id])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == AssessmentStatus.COMPLETE
+
+    @property
+    def screening_positive(self) -> bool:
+        return screening_positive(self.facts())
+
+    @property
+    def needs_urgent_action(self) -> bool:
+        return needs_urgent_action(self.facts())
+
+    def exclusion_factor_labels(self) -> list[str]:
+        labels = dict(ExclusionFactor.choices)
+        return [str(labels.get(value, value)) for value in self.exclusion_factors]
+
+    def work_status_labels(self) -> list[str]:
+        labels = dict(WorkStatus.choices)
+        return [str(labels.get(value, value)) for value in self.work_statuses]
+
+    def facts(self) -> AssessmentFacts:
+        return AssessmentFacts(
+            suicidal_thoughts=self.suicidal_thoughts,
+            suicide_plans=self.suicide_plans,
+            earlier_suicide_attempts=self.earlier_suicide_attempts,
+            risk_level=self.risk_level,
+            risk_actions=self.risk_actions,
+            risk_conferred_with=self.risk_conferred_with,
+            has_minor_children=self.has_minor_children,
+            children_ages=tuple(self.children_ages or ()),
+            children_followup_considered=self.children_followup_considered,
+            children_note=self.children_note,
+            exclusion_factors=tuple(self.exclusion_factors or ()),
+            urgent_action=self.urgent_action,
+            urgent_action_at=self.urgent_action_at,
+            decision=self.decision,
+            step=self.step,
+            route=self.route,
+            decision_reason=self.decision_reason,
+        )

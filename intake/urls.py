@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import views
+from intake import assessment_views, queue_views, registration_views, selfreferral_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -10,4 +10,27 @@ urlpatterns = [
     path("klienter/<int:pk>/nodtilgang/", views.client_break_glass, name="client_break_glass"),
     path("klienter/<int:pk>/innsyn/", views.client_access_log, name="client_access_log"),
     path("klienter/<int:pk>/behandlere/", views.client_care_team, name="client_care_team"),
+    path("henvendelser/", queue_views.queue, name="queue"),
+    path(
+        "henvendelser/ny/",
+        registration_views.contact_register_view,
+        name="contact_register",
+    ),
+    path("henvendelse/", selfreferral_views.self_referral, name="self_referral"),
+    path("henvendelser/<int:pk>/", queue_views.contact_detail, name="contact_detail"),
+    path("henvendelser/<int:pk>/forsok/", queue_views.contact_attempt, name="contact_attempt"),
+    path("henvendelser/<int:pk>/tilbud/", queue_views.contact_offer, name="contact_offer"),
+    path("henvendelser/<int:pk>/kartlagt/", queue_views.contact_held, name="contact_held"),
+    path("henvendelser/<int:pk>/avslutt/", queue_views.contact_close, name="contact_close"),
+    path("henvendelser/<int:pk>/avsluttet/", queue_views.contact_closed, name="contact_closed"),
+    path(
+        "henvendelser/<int:contact_id>/kartlegging/",
+        assessment_views.assessment_detail,
+        name="assessment_detail",
+    ),
+    path(
+        "henvendelser/<int:contact_id>/kartlegging/rediger/",
+        assessment_views.assessment_edit,
+        name="assessment_edit",
+    ),
 ]

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
+from intake.client_page import client_page_context
 from intake.forms import BreakGlassForm, CareTeamForm, ClientContactForm
 from intake.models import Client
 from intake.services import client_set_care_team, client_update_contact
@@ -31,7 +33,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client, access = get_client_for_user(request, pk, Need.CONTACT_READ)
-    context = {"client": client, "access": access, "care_team": client.care_team.all()}
+    context = {
+        "client": client,
+        "access": access,
+        "care_team": client.care_team.all(),
+        **client_page_context(client, clinical=access.clinical, now=timezone.now()),
+    }
     return render(request, "intake/client_detail.html", context)
 
 

@@ -1,6 +1,9 @@
 import factory
+from django.utils import timezone
 
-from intake.models import Client
+from intake.deadlines import deadline_for
+from intake.models import Channel, Client, Contact, ContactAttempt, Referrer
+from tests.accounts.factories import TeamFactory
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
@@ -18,3 +21,30 @@ class ClientFactory(factory.django.DjangoModelFactory):
     def care_team(self, create: bool, extracted: list | None) -> None:
         if create and extracted:
             self.care_team.set(extracted)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """An open contact; the deadline follows the clock rule from the team's promise."""
+
+    class Meta:
+        model = Contact
+
+    team = factory.SubFactory(TeamFactory)
+    client = factory.SubFactory(ClientFactory, team=factory.SelfAttribute("..team"))
+    registered_at = factory.LazyFunction(timezone.now)
+    channel = Channel.PHONE
+    referrer = Referrer.SELF
+    consent_call = True
+    deadline = factory.LazyAttribute(
+        lambda c: deadline_for(c.registered_at, c.team.response_promise_hours)
+    )
+
+
+class ContactAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactAttempt
+
+    contact = factory.SubFactory(ContactFactory)
+    by = factory.LazyAttribute(lambda a: a.contact.team.members.first())
+    method = ContactAttempt.Method.PHONE
+    outcome = ContactAttempt.Outcome.NO_ANSWER
