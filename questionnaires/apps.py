@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_shipped(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:
+    from questionnaires.models import Instrument
+    from questionnaires.services import shipped_instruments_sync
+
+    if using == DEFAULT_DB_ALIAS and Instrument._meta.db_table in (
+        connections[using].introspection.table_names()
+    ):
+        shipped_instruments_sync()
 
 
 class QuestionnairesConfig(AppConfig):
     name = "questionnaires"
     verbose_name = _("Questionnaires")
+
+    def ready(self) -> None:
+        # The data migration loads the files once; later corrections reach the database here
+        # (and a test database flushed between transactional tests gets them back).
+        post_migrate.connect(_sync_shipped, sender=self)

@@ -1,0 +1,1 @@
+"""Shipped instrument definitions (JSON), read with importlib.resources."""
