@@ -174,12 +174,12 @@ class ContactList(generics.ListAPIView):
     """
 
     serializer_class = ContactSerializer
+    permission_classes = [WorksWithClients]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        teams = [t for t, role in roles_by_team(self.request.user).items() if role in CLIENT_ROLES]
         return (
             Contact.objects.open()
-            .filter(team__in=teams)
+            .filter(team__in=_client_teams(self.request.user))
             .select_related("client", "registered_by")
             .order_by("deadline", "pk")
         )
@@ -249,7 +249,8 @@ class ContactAttempts(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
         serializer = ContactAttemptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():  # 400 without raising: the access-log row stays
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         try:
             attempt = attempt_record(
                 contact=contact,

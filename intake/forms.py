@@ -17,6 +17,14 @@ def _helper(submit_label: str) -> FormHelper:
 
 
 class ClientContactForm(forms.ModelForm):
+    # Wider than the 11 stored digits so "DDMMYY NNNNN" reaches the number's own check.
+    fodselsnummer = forms.CharField(
+        label=_("National identity number"),
+        required=False,
+        max_length=20,
+        help_text=_("11 digits. D-numbers are accepted."),
+    )
+
     class Meta:
         model = Client
         fields = ["first_name", "last_name", "fodselsnummer", "phone", "email", "home_municipality"]

@@ -10,7 +10,7 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from rph.audit.services import _client_ip as client_ip
+from rph.audit.services import client_ip as client_ip
 
 # Decision: 5 submissions an hour per address, counting every POST (valid or not, robots
 # included). A person rarely needs more; a shared address (a school, mobile NAT) can call.

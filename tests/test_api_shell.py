@@ -22,12 +22,6 @@ NOT_LEADS = "clerical therapist colleague psychologist admin"
 REASON = "Klienten ringte i krise og behandleren er syk i dag."
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Personas are many users; the production hasher's cost proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _client_url(name: str) -> Callable:
     return lambda p: reverse(name, args=[p.client.pk])
 

@@ -13,7 +13,7 @@ from rph.audit.models import AccessEvent, BreakGlassGrant
 BREAK_GLASS_MIN_REASON = 10
 
 
-def _client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # Only trust the forwarded address when our one proxy sets it (RPH_TRUST_X_FORWARDED_FOR).
     # The proxy appends the address it saw, so the last entry is the one a client cannot fake.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -39,7 +39,7 @@ def access_log_record(
         channel=AccessEvent.Channel.API if request.path.startswith("/api/") else "ui",
         basis=access.basis,
         break_glass=grant,
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
 
 
@@ -68,6 +68,8 @@ def break_glass_open(
 
 
 def break_glass_review(*, grant: BreakGlassGrant, reviewer: User) -> None:
+    if grant.user_id == reviewer.pk:
+        raise ValidationError(_("Someone else must review your own emergency access."))
     BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at=None).update(
         reviewed_by=reviewer, reviewed_at=timezone.now()
     )

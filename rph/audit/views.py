@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,5 +22,8 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
 def break_glass_mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     team = require_membership(request).team
     grant = get_object_or_404(BreakGlassGrant, pk=pk, team=team)
-    break_glass_review(grant=grant, reviewer=request.user)
+    try:
+        break_glass_review(grant=grant, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     return redirect("audit:break_glass_review")

@@ -5,12 +5,6 @@ from rph.accounts.roles import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Sign-in tests hash many passwords; the production hasher's cost proves nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(db) -> User:
     """A therapist in a team, with an authenticator app set up."""

@@ -68,6 +68,18 @@ def test_marking_as_reviewed_records_who_and_when(personas, login, grant):
     assert "Merk som gjennomgått" not in response.content.decode()
 
 
+def test_a_team_lead_cannot_review_their_own_emergency_access(personas, login):
+    own = break_glass_open(
+        user=personas.team_lead, team=personas.team, subject=personas.client, reason=REASON
+    )
+
+    response = login(personas.team_lead).post(_mark_url(own), follow=True)
+
+    own.refresh_from_db()
+    assert own.reviewed_at is None
+    assert "Noen andre må gå gjennom din egen nødtilgang." in response.content.decode()
+
+
 def test_a_review_is_not_overwritten_by_a_second_one(personas, login, grant):
     login(personas.team_lead).post(_mark_url(grant))
     first = BreakGlassGrant.objects.values("reviewed_by", "reviewed_at").get()

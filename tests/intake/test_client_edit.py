@@ -45,6 +45,16 @@ def test_clerical_staff_can_change_the_contact_details(personas, login):
     assert "Kontaktopplysningene er lagret." in response.content.decode()
 
 
+def test_a_fodselsnummer_written_with_a_space_is_accepted(personas, login):
+    client = personas.client
+    spaced = f"{VALID_FNR[:6]} {VALID_FNR[6:]}"
+
+    login(personas.clerical).post(_url(client), _form(client, fodselsnummer=spaced))
+
+    client.refresh_from_db()
+    assert client.fodselsnummer == VALID_FNR
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

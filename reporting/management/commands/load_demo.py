@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from intake.demo import load_clients
+from intake.demo import load_clients, load_contacts
 from rph.accounts.demo import DEMO_USERS, load_team
 
 
@@ -17,10 +17,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             team = load_team()
             created = load_clients(team)
-        self.stdout.write(f"Demo team '{team}': {created} new synthetic clients.")
+            contacts = load_contacts(team)
+        self.stdout.write(
+            f"Demo team '{team}': {created} new synthetic clients, {contacts} open contacts."
+        )
         self.stdout.write("Demo logins (password / TOTP secret for an authenticator app):")
         for demo in DEMO_USERS:
             self.stdout.write(
                 f"  {demo.username:<10} {demo.password:<22} {demo.totp_secret}  ({demo.role.label})"
             )
-        self.stdout.write("Current codes: python manage.py demo_totp")
+        self.stdout.write("Current codes: DJANGO_DEBUG=true python manage.py demo_totp")
