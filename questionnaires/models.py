@@ -1,5 +1,9 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definitions import Definition, parse_definition
@@ -62,3 +66,171 @@ class Instrument(models.Model):
 
     def parsed(self) -> Definition:
         return parse_definition(self.definition)
+
+
+class Capture(models.TextChoices):
+    LINK = "link", _("By the client, through a link")
+    KIOSK = "kiosk", _("In the clinic, on a tablet")
+    PAPER = "paper", _("Entered by staff from paper")
+
+
+class Invitation(models.Model):
+    """A link for one client to answer one or more instruments before one occasion.
+
+    The occasion is what the answers precede: an assessment (intake.AssessmentOffer) now, a
+    treatment session later. Only a hash of the link's token is stored.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "intake.Client", on_delete=models.PROTECT, related_name="invitations"
+    )
+    instrument_codes = models.JSONField(_("instruments"), default=list)
+    occasion_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occasion_id = models.PositiveBigIntegerField(null=True, blank=True)
+    occasion = GenericForeignKey("occasion_type", "occasion_id")
+    occasion_at = models.DateTimeField(_("session starts"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    draft_answers = models.JSONField(default=dict, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "completed_at", "expires_at"])]
+        verbose_name = _("questionnaire invitation")
+        verbose_name_plural = _("questionnaire invitations")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {','.join(self.instrument_codes)} {self.expires_at:%Y-%m-%d}"
+
+
+class Response(models.Model):
+    """One submitted administration of one instrument. Never edited: corrections supersede."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("intake.Client", on_delete=models.PROTECT, related_name="responses")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    instrument_code = models.CharField(max_length=30)
+    instrument_version = models.CharField(max_length=20)
+    answers = models.JSONField(_("answers"), help_text=_("Every item, scored or not, in order."))
+    raw_sum = models.PositiveSmallIntegerField(_("raw sum"))
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    prorated = models.BooleanField(_("prorated"), default=False)
+    band = models.CharField(_("band"), max_length=30, blank=True)
+    flags = models.JSONField(_("flags"), default=list)
+    capture = models.CharField(_("captured"), max_length=10, choices=Capture.choices)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    occasion_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occasion_id = models.PositiveBigIntegerField(null=True, blank=True)
+    occasion = GenericForeignKey("occasion_type", "occasion_id")
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    correction_reason = models.CharField(_("reason for correction"), max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "instrument_code", "answered_at"])]
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} {self.total} {self.answered_at:%Y-%m-%d}"
+
+
+class Message(models.Model):
+    """Outbox: every SMS/e-mail is written here in the transaction that caused it, then sent."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        REMINDER = "reminder", _("Reminder")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("to"), max_length=254)
+    body = models.TextField(_("text"))
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "send_after"])]
+        verbose_name = _("message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} {self.status}"
+
+
+class RiskAlert(models.Model):
+    """A risk answer (PHQ-9 item 9) that a person must see and act on."""
+
+    class Action(models.TextChoices):
+        CALLED_CLIENT = "called_client", _("Called the client")
+        RISK_ASSESSMENT = "risk_assessment", _("Did a risk assessment")
+        CONTACTED_LEGEVAKT = "contacted_legevakt", _("Contacted legevakt / the acute team")
+        CONFERRED = "conferred", _("Conferred with a colleague")
+        OTHER = "other", _("Other")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("intake.Client", on_delete=models.PROTECT, related_name="+")
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="risk_alerts")
+    flag = models.CharField(_("flag"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_alerts",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    escalate_at = models.DateTimeField(_("escalates"))
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action taken"), max_length=30, choices=Action.choices, blank=True)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "acknowledged_at", "escalate_at"])]
+        verbose_name = _("risk alert")
+        verbose_name_plural = _("risk alerts")
+
+    def __str__(self) -> str:
+        return f"{self.flag} {self.created_at:%Y-%m-%d %H:%M}"

@@ -60,6 +60,19 @@ class Team(models.Model):
     phone = models.CharField(
         _("phone"), max_length=30, blank=True, help_text=_("Given to clients in letters and SMS.")
     )
+    invitation_lead_hours = models.PositiveSmallIntegerField(
+        _("send questionnaire links (hours before)"), default=24
+    )
+    reminder_lead_hours = models.PositiveSmallIntegerField(_("reminder (hours before)"), default=3)
+    link_grace_hours = models.PositiveSmallIntegerField(
+        _("links valid after the session starts (hours)"), default=2
+    )
+    max_messages_per_invitation = models.PositiveSmallIntegerField(
+        _("most messages per invitation"), default=2
+    )
+    risk_escalation_working_hours = models.PositiveSmallIntegerField(
+        _("risk alerts escalate after (working hours)"), default=4
+    )
     intake_email = models.EmailField(_("intake e-mail"), blank=True)
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")
