@@ -1,19 +1,27 @@
-"""Writes for instruments: a team's own definitions, and keeping the shipped ones current."""
+"""Writes: instruments (a team's own definitions, the shipped ones kept current), invitations."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import Client
 from questionnaires.definitions import (
     Definition,
     DefinitionError,
     parse_definition,
     shipped_definition_data,
 )
-from questionnaires.models import Instrument
+from questionnaires.models import Instrument, Invitation
 from questionnaires.scoring import SHIPPED
-from rph.accounts.models import Team
+from questionnaires.tokens import hash_token, new_token
+from questionnaires.validity import link_expires_at
+from rph.accounts.models import Team, User
 
 
 def instrument_check(*, team: Team, data: object, instrument_id: int | None = None) -> Definition:
@@ -70,3 +78,52 @@ def shipped_instruments_sync() -> int:
         )
         written += 1
     return written
+
+
+def invitation_create(
+    *,
+    client: Client,
+    instrument_codes: Sequence[str],
+    occasion: models.Model | None = None,
+    occasion_at: datetime | None = None,
+    created_by: User | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation; returns it with the raw token, which is never stored."""
+    unknown = set(instrument_codes) - set(
+        Instrument.objects.available_to(client.team).values_list("code", flat=True)
+    )
+    if not instrument_codes or unknown:
+        raise ValidationError(_("Choose questionnaires the team uses."))
+    token, token_hash = new_token()
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        team=client.team,
+        client=client,
+        instrument_codes=list(instrument_codes),
+        occasion_type=ContentType.objects.get_for_model(occasion) if occasion else None,
+        occasion_id=occasion.pk if occasion else None,
+        occasion_at=occasion_at,
+        token_hash=token_hash,
+        valid_from=now,
+        expires_at=link_expires_at(
+            created_at=now, occasion_at=occasion_at, grace_hours=client.team.link_grace_hours
+        ),
+        created_by=created_by,
+        created_at=now,
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The open invitation behind a link, or None for a wrong, used or expired one."""
+    now = timezone.now()
+    return (
+        Invitation.objects.filter(
+            token_hash=hash_token(token),
+            completed_at=None,
+            valid_from__lte=now,
+            expires_at__gt=now,
+        )
+        .select_related("client", "team")
+        .first()
+    )
