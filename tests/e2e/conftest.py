@@ -15,8 +15,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -36,6 +38,13 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT = 30.0
 GUNICORN_ARGS = ["--workers", "2", "--access-logfile", "-"]
 LOG_TAIL = 4000  # characters of a failed command's output worth reading
+# An iPhone 12-14 sized screen; touch, and mobile layout rules (meta viewport) in force.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 @dataclass(frozen=True)
@@ -177,16 +186,14 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, server: Server) -> Iterator[Page]:
-    """A fresh browser profile per test, as a Norwegian user on a desktop screen.
+@contextmanager
+def watched_page(browser: Browser, server: Server, **context_options: Any) -> Iterator[Page]:
+    """A fresh browser profile as a Norwegian user; the test fails on what it saw go wrong.
 
     The test fails on a server error (with the server's log, where the traceback is, as DEBUG
     is off), on a JavaScript error, and on anything the Content-Security-Policy blocks.
     """
-    context = browser.new_context(
-        base_url=server.url, locale="nb-NO", viewport={"width": 1280, "height": 900}
-    )
+    context = browser.new_context(base_url=server.url, locale="nb-NO", **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems: list[str] = []
@@ -203,13 +210,29 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     page.on("response", note_response)
     page.on("console", note_console)
     page.on("pageerror", lambda error: problems.append(f"JavaScript error on {page.url}: {error}"))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     if problems:
         pytest.fail(
             "\n".join(["The browser saw:", *problems, "", "Server log:"])
             + f"\n{server.log.read_text()[-LOG_TAIL:]}"
         )
+
+
+@pytest.fixture
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser profile per test, as a Norwegian user on a desktop screen."""
+    with watched_page(browser, server, viewport={"width": 1280, "height": 900}) as page:
+        yield page
+
+
+@pytest.fixture
+def phone_page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh browser profile per test, as a Norwegian user on a phone (iPhone-sized)."""
+    with watched_page(browser, server, **PHONE) as page:
+        yield page
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

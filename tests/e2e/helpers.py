@@ -86,3 +86,10 @@ def axe_violations(page: Page, impacts: frozenset[str] = frozenset({"serious", "
         for v in violations
         if v["impact"] in impacts
     )
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core findings on the current page."""
+    __tracebackhide__ = True
+    violations = axe_violations(page)
+    assert not violations, f"axe on {page.url}:\n{violations}"

@@ -13,7 +13,7 @@ from tests.e2e.helpers import (
     LOGIN_PATH,
     LOGOUT_BUTTON,
     TOTP_PATH,
-    axe_violations,
+    assert_accessible,
     demo_user,
     login,
     logout,
@@ -22,13 +22,14 @@ from tests.e2e.helpers import (
 )
 
 START, CLIENTS, BREAK_GLASS, ADMIN = "/", "/klienter/", "/teamleder/nodtilganger/", "/admin/"
+QUEUE, REGISTER = "/henvendelser/", "/henvendelser/ny/"
 # What each role finds of these pages in the menu; the menu may hold other pages too.
-KNOWN_PAGES = {START, CLIENTS, BREAK_GLASS, ADMIN}
+KNOWN_PAGES = {START, CLIENTS, QUEUE, REGISTER, BREAK_GLASS, ADMIN}
 MENU = {
-    Role.CLERICAL: {START, CLIENTS},
-    Role.THERAPIST: {START, CLIENTS},
-    Role.PSYCHOLOGIST: {START, CLIENTS},
-    Role.TEAM_LEAD: {START, CLIENTS, BREAK_GLASS},
+    Role.CLERICAL: {START, CLIENTS, QUEUE, REGISTER},
+    Role.THERAPIST: {START, CLIENTS, QUEUE, REGISTER},
+    Role.PSYCHOLOGIST: {START, CLIENTS, QUEUE, REGISTER},
+    Role.TEAM_LEAD: {START, CLIENTS, QUEUE, REGISTER, BREAK_GLASS},
     Role.ADMIN: {START, ADMIN},
 }
 
@@ -41,12 +42,6 @@ def menu_hrefs(page: Page) -> set[str]:
 def role_label(role: Role) -> str:
     with translation.override("nb"):
         return str(role.label)
-
-
-def assert_accessible(page: Page) -> None:
-    __tracebackhide__ = True
-    violations = axe_violations(page)
-    assert not violations, f"axe on {page.url}:\n{violations}"
 
 
 def assert_on_login_page(page: Page) -> None:
