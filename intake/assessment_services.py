@@ -77,6 +77,8 @@ def _complete(assessment: Assessment) -> None:
     problems: dict[str, list[str]] = defaultdict(list)
     for field, message in field_problems(assessment.facts()):
         problems[field].append(message)
+    if assessment.held_at and assessment.held_at > timezone.now():
+        problems["held_at"].append(_("An assessment cannot be completed before it is held."))
     if problems:
         raise ValidationError(dict(problems), code="incomplete")
     # Only the chosen branch of the outcome is kept.

@@ -186,3 +186,21 @@ def test_bad_values_are_refused_and_nothing_is_saved(personas, contact, changes)
 def test_a_field_the_service_does_not_know_is_a_programming_error(personas, contact):
     with pytest.raises(ValueError, match="status"):
         _save(contact, personas.therapist, complete_data(status="complete"))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_assessment_in_the_future_cannot_be_completed(personas, contact):
+    offer = AssessmentOfferFactory(contact=contact, therapist=personas.therapist)
+
+    with pytest.raises(ValidationError) as refused:
+        _save(
+            contact,
+            personas.therapist,
+            complete_data(held_at=NOW + timedelta(days=1)),
+            complete=True,
+        )
+
+    assert "En kartlegging kan ikke fullføres før samtalen er holdt." in str(refused.value)
+    offer.refresh_from_db()
+    assert offer.held_at is None
+    assert not Assessment.objects.filter(status=AssessmentStatus.COMPLETE).exists()

@@ -70,6 +70,21 @@ def test_reaching_and_offering_stops_the_clock(personas, login, contact):
     assert personas.client.care_team.filter(pk=personas.colleague.pk).exists()
 
 
+def test_after_the_offer_clinicians_get_a_link_to_the_assessment_and_clerical_staff_do_not(
+    personas, login, contact
+):
+    http = login(personas.clerical)
+    http.post(url("contact_attempt", contact), {"method": "phone", "outcome": "reached"})
+    http.post(
+        url("contact_offer", contact),
+        {"scheduled_for": "04.03.2026 09:30", "therapist": personas.colleague.pk, "mode": "video"},
+    )
+    link = reverse("intake:assessment_detail", args=[contact.pk])
+
+    assert link not in page(http, contact)
+    assert link in page(login(personas.colleague), contact)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
