@@ -1,12 +1,9 @@
 """The API as a whole: every endpoint for every persona, authentication, docs, unknown URLs.
 
-Add a row to ENDPOINTS when you add an endpoint. As for the web pages, a row names who is
-let in, who gets 403 and who gets 404, and every persona is named once. An endpoint that
-fetches a client writes one access-log row when it lets someone in, none when it refuses.
+Add a row to ENDPOINTS when you add an endpoint; tests/personas.py says how a row reads.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
@@ -15,10 +12,8 @@ from rest_framework.test import APIClient
 
 from rph.audit.models import AccessEvent
 from tests.accounts.factories import UserFactory
+from tests.personas import CLIENT_STAFF, NOT_LEADS, Page, cases, expect
 
-PERSONAS = ("clerical", "therapist", "colleague", "psychologist", "team_lead", "admin", "outsider")
-CLIENT_STAFF = "clerical therapist colleague psychologist team_lead"
-NOT_LEADS = "clerical therapist colleague psychologist admin"
 REASON = "Klienten ringte i krise og behandleren er syk i dag."
 
 
@@ -26,41 +21,21 @@ def _client_url(name: str) -> Callable:
     return lambda p: reverse(name, args=[p.client.pk])
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    label: str
-    url: Callable  # personas -> url
-    expected: dict[str, int]  # persona -> status
-    method: str = "get"
-    data: Callable = lambda p: {}
-    logs_a_view: bool = False
-
-
-def expect(ok: str, status: int = 200, *, denied: str = "", missing: str = "", **other: int):
-    """Statuses per persona, written as space-separated persona names."""
-    names = ok.split() + denied.split() + missing.split() + list(other)
-    assert sorted(names) == sorted(PERSONAS), "name every persona once"
-    expected = {name: status for name in ok.split()}
-    expected |= {name: 403 for name in denied.split()}
-    expected |= {name: 404 for name in missing.split()}
-    return expected | other
-
-
 ENDPOINTS = [
-    Endpoint("me", lambda p: reverse("api-me"), expect(f"{CLIENT_STAFF} admin outsider")),
-    Endpoint(
+    Page("me", lambda p: reverse("api-me"), expect(f"{CLIENT_STAFF} admin outsider")),
+    Page(
         "client list",
         lambda p: reverse("api-client-list"),
         # The outsider gets their own team's (empty) list; see test_client_api.py.
         expect(f"{CLIENT_STAFF} outsider", denied="admin"),
     ),
-    Endpoint(
+    Page(
         "client",
         _client_url("api-client-detail"),
         expect(CLIENT_STAFF, denied="admin", missing="outsider"),
         logs_a_view=True,
     ),
-    Endpoint(
+    Page(
         "client changed",
         _client_url("api-client-detail"),
         expect(CLIENT_STAFF, denied="admin", missing="outsider"),
@@ -68,13 +43,13 @@ ENDPOINTS = [
         data=lambda p: {"email": "ny@example.no"},
         logs_a_view=True,
     ),
-    Endpoint(
+    Page(
         "client access log",
         _client_url("api-client-access-log"),
         expect("team_lead", denied=NOT_LEADS, missing="outsider"),
         logs_a_view=True,
     ),
-    Endpoint(
+    Page(
         "break glass",
         _client_url("api-client-break-glass"),
         # The therapist in the care team already has access and needs no grant.
@@ -91,14 +66,6 @@ ENDPOINTS = [
 ]
 
 
-def _cases() -> list:
-    return [
-        pytest.param(endpoint, persona, status, id=f"{endpoint.label}-{persona}")
-        for endpoint in ENDPOINTS
-        for persona, status in endpoint.expected.items()
-    ]
-
-
 def _api(user=None) -> APIClient:
     api = APIClient()
     if user is not None:
@@ -106,7 +73,7 @@ def _api(user=None) -> APIClient:
     return api
 
 
-@pytest.mark.parametrize(("endpoint", "persona", "status"), _cases())
+@pytest.mark.parametrize(("endpoint", "persona", "status"), cases(ENDPOINTS))
 def test_each_persona_gets_what_the_table_says(personas, endpoint, persona, status):
     url = endpoint.url(personas)
     api = _api(getattr(personas, persona))

@@ -1,13 +1,9 @@
 """Every web page, every persona: who gets in, who is refused, who is told it does not exist.
 
-Add a row to PAGES when you add a page. A row names who is let in (200, or the redirect
-after a successful POST), who is refused (403) and who gets 404; every persona must be
-named once. A page that fetches a client writes one access-log row when it lets someone
-in, and none when it refuses.
+Add a row to PAGES when you add a page; tests/personas.py says how a row reads.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
@@ -19,11 +15,8 @@ from rph.audit.models import AccessEvent
 from rph.audit.services import break_glass_open
 from tests.accounts.factories import MembershipFactory, TeamFactory
 from tests.intake.factories import ContactFactory
+from tests.personas import CLIENT_STAFF, NOT_CARE_TEAM, NOT_LEADS, Page, cases, expect
 
-PERSONAS = ("clerical", "therapist", "colleague", "psychologist", "team_lead", "admin", "outsider")
-CLIENT_STAFF = "clerical therapist colleague psychologist team_lead"
-NOT_LEADS = "clerical therapist colleague psychologist admin"
-NOT_CARE_TEAM = "clerical colleague psychologist team_lead admin"  # clinical pages
 REASON = "Klienten ringte i krise, behandleren er syk."
 
 
@@ -49,26 +42,6 @@ def _grant_url(p) -> str:
 def _contact(p):
     """A contact of the personas' client (for the pages hanging off a contact)."""
     return ContactFactory(team=p.team, client=p.client)
-
-
-@dataclass(frozen=True)
-class Page:
-    label: str
-    url: Callable  # personas -> url
-    expected: dict[str, int]  # persona -> status
-    method: str = "get"
-    data: Callable = lambda p: {}
-    logs_a_view: bool = False  # fetches a client record: one access-log row when allowed
-
-
-def expect(ok: str, status: int = 200, *, denied: str = "", missing: str = "", **other: int):
-    """Statuses per persona, written as space-separated persona names."""
-    names = ok.split() + denied.split() + missing.split() + list(other)
-    assert sorted(names) == sorted(PERSONAS), "name every persona once"
-    expected = {name: status for name in ok.split()}
-    expected |= {name: 403 for name in denied.split()}
-    expected |= {name: 404 for name in missing.split()}
-    return expected | other
 
 
 PAGES = [
@@ -208,15 +181,7 @@ PAGES = [
 ]
 
 
-def _cases() -> list:
-    return [
-        pytest.param(page, persona, status, id=f"{page.label}-{persona}")
-        for page in PAGES
-        for persona, status in page.expected.items()
-    ]
-
-
-@pytest.mark.parametrize(("page", "persona", "status"), _cases())
+@pytest.mark.parametrize(("page", "persona", "status"), cases(PAGES))
 def test_each_persona_gets_what_the_table_says(personas, login, page, persona, status):
     url = page.url(personas)
     http = login(getattr(personas, persona))

@@ -5,7 +5,6 @@ successful POST), who is refused (403), who is told it does not exist (404).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -17,19 +16,7 @@ from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode
 from rph.audit.models import AccessEvent
 from rph.notifications.models import Notification
 from tests.intake.factories import ContactAttemptFactory, ContactFactory
-
-PERSONAS = ("clerical", "therapist", "colleague", "psychologist", "team_lead", "admin", "outsider")
-CLIENT_STAFF = "clerical therapist colleague psychologist team_lead"
-
-
-def expect(ok: str, status: int = 200, *, denied: str = "", missing: str = "") -> dict[str, int]:
-    names = ok.split() + denied.split() + missing.split()
-    assert sorted(names) == sorted(PERSONAS), "name every persona once"
-    return (
-        {n: status for n in ok.split()}
-        | {n: 403 for n in denied.split()}
-        | {n: 404 for n in missing.split()}
-    )
+from tests.personas import CLIENT_STAFF, Page, cases, expect
 
 
 def _contact(p, **fields) -> Contact:
@@ -67,16 +54,6 @@ def _closed(p) -> Contact:
 
 def _notification(p) -> Notification:
     return Notification.objects.create(team=p.team, kind="contact_due_soon", title="Kari", url="/")
-
-
-@dataclass(frozen=True)
-class Page:
-    label: str
-    url: Callable
-    expected: dict[str, int]
-    method: str = "get"
-    data: Callable = lambda p: {}
-    logs_a_view: bool = False
 
 
 PAGES = [
@@ -154,15 +131,7 @@ PAGES = [
 ]
 
 
-def _cases() -> list:
-    return [
-        pytest.param(page, persona, status, id=f"{page.label}-{persona}")
-        for page in PAGES
-        for persona, status in page.expected.items()
-    ]
-
-
-@pytest.mark.parametrize(("page", "persona", "status"), _cases())
+@pytest.mark.parametrize(("page", "persona", "status"), cases(PAGES))
 def test_each_persona_gets_what_the_table_says(personas, login, page, persona, status):
     url = page.url(personas)
     http = login(getattr(personas, persona))
