@@ -1,12 +1,36 @@
-"""What the client page shows of the client's contacts (henvendelser)."""
+"""What the client page shows of the client's contacts (henvendelser), and the sections that
+later apps add to it (questionnaires, treatment) without intake importing them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpRequest
+
 from intake.deadlines import clock_state, time_left
 from intake.models import Assessment, Client, Contact
 from intake.queue_views import Clock
+from rph.accounts.access import Access
+
+# fn(request, client, access) -> the section's HTML, or None to show nothing.
+ClientSection = Callable[[HttpRequest, Client, Access], str | None]
+_sections: list[ClientSection] = []
+
+
+def register_client_section(section: ClientSection) -> ClientSection:
+    """Add a section to the clinical part of the client page (from an AppConfig.ready)."""
+    if section not in _sections:
+        _sections.append(section)
+    return section
+
+
+def client_sections(request: HttpRequest, client: Client, access: Access) -> list[str]:
+    """The registered sections' HTML, in order; nothing at all without clinical access."""
+    if not access.clinical:
+        return []
+    rendered = (section(request, client, access) for section in _sections)
+    return [html for html in rendered if html]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,12 @@ def hit(scope: str, request: HttpRequest, limit: int, window: int) -> bool:
     return count <= limit
 
 
+def exceeded(scope: str, request: HttpRequest, limit: int, window: int) -> bool:
+    """True when the address has used up `limit` in this window; counts nothing."""
+    key = _key(scope, client_ip(request) or "unknown", window)
+    return (cache.get(key) or 0) >= limit
+
+
 def self_referral_allowed(request: HttpRequest) -> bool:
     return hit("self-referral", request, SELF_REFERRAL_LIMIT, SELF_REFERRAL_WINDOW)
 

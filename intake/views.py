@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
-from intake.client_page import client_page_context
+from intake.client_page import client_page_context, client_sections
 from intake.forms import BreakGlassForm, CareTeamForm, ClientContactForm
 from intake.models import Client
 from intake.services import client_set_care_team, client_update_contact
@@ -38,6 +38,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "access": access,
         "care_team": client.care_team.all(),
         **client_page_context(client, clinical=access.clinical, now=timezone.now()),
+        "sections": client_sections(request, client, access),
     }
     return render(request, "intake/client_detail.html", context)
 

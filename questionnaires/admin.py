@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definitions import DefinitionError
-from questionnaires.models import Instrument
+from questionnaires.models import Instrument, Message
 from questionnaires.services import instrument_check, instrument_save
 from rph.accounts.models import Team
 from rph.accounts.roles import Role
@@ -180,3 +180,54 @@ class InstrumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Instrument | None = None) -> bool:
         return self.has_change_permission(request, obj)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """The outbox, read-only, for administrators of the team (and superusers).
+
+    Confidential: a waiting message holds the client's link. Links are cut out once a
+    message is sent, failed or cancelled (questionnaires/outbox.py).
+    """
+
+    list_display = ["created_at", "team", "kind", "channel", "status", "send_after", "sent_at"]
+    list_filter = ["status", "kind", "channel"]
+    fields = [
+        "team",
+        "kind",
+        "channel",
+        "recipient",
+        "body",
+        "status",
+        "send_after",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "created_at",
+    ]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        queryset = super().get_queryset(request).select_related("team")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(team_id__in=administered_team_ids(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or bool(administered_team_ids(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        if obj is None or request.user.is_superuser:
+            return self.has_module_permission(request)
+        return obj.team_id in administered_team_ids(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False

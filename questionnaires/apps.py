@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +22,13 @@ class QuestionnairesConfig(AppConfig):
         # The data migration loads the files once; later corrections reach the database here
         # (and a test database flushed between transactional tests gets them back).
         post_migrate.connect(_sync_shipped, sender=self)
+        # A booked session gets its questionnaire link (intake must not import us).
+        from intake.models import AssessmentOffer
+        from questionnaires.signals import offer_booked
+
+        post_save.connect(offer_booked, sender=AssessmentOffer, dispatch_uid="questionnaire_link")
+        # The trend chart and latest answers on the client page (intake must not import us).
+        from intake.client_page import register_client_section
+        from questionnaires.client_section import questionnaire_section
+
+        register_client_section(questionnaire_section)

@@ -1,13 +1,18 @@
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definitions import Definition, parse_definition
 from rph.accounts.models import Team
+from rph.audit.models import AppendOnlyError
 
 
 class InstrumentQuerySet(models.QuerySet["Instrument"]):
@@ -74,6 +79,47 @@ class Capture(models.TextChoices):
     PAPER = "paper", _("Entered by staff from paper")
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def with_messages_used(self) -> "InvitationQuerySet":
+        """`messages_used`: messages sent or on their way for the same session (or this link).
+
+        Failed and cancelled messages never reached the client and do not count.
+        """
+        counted = [Message.Status.PENDING, Message.Status.SENDING, Message.Status.SENT]
+        same_session = Message.objects.filter(
+            invitation__client=models.OuterRef("client"),
+            invitation__occasion_type=models.OuterRef("occasion_type"),
+            invitation__occasion_id=models.OuterRef("occasion_id"),
+            status__in=counted,
+        )
+        same_link = Message.objects.filter(invitation=models.OuterRef("pk"), status__in=counted)
+        return self.annotate(
+            messages_used=models.Case(
+                models.When(occasion_id__isnull=True, then=_count(same_link)),
+                default=_count(same_session),
+            )
+        )
+
+    def for_outstanding(self, team: Team, now: datetime) -> "InvitationQuerySet":
+        """The team's unanswered links sent (or to be sent) to clients; next session first."""
+        return (
+            self.filter(team=team, completed_at=None, expires_at__gt=now)
+            .filter(models.Exists(Message.objects.filter(invitation=models.OuterRef("pk"))))
+            .with_messages_used()
+            .select_related("client")
+            .prefetch_related(
+                models.Prefetch("messages", queryset=Message.objects.order_by("send_after", "pk"))
+            )
+            .order_by(models.F("occasion_at").asc(nulls_last=True), "pk")
+        )
+
+
+def _count(messages: models.QuerySet["Message"]) -> Coalesce:
+    # COUNT as a plain function, not an aggregate: no GROUP BY, one row per outer row.
+    rows = messages.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT"))
+    return Coalesce(models.Subquery(rows.values("n")), 0)
+
+
 class Invitation(models.Model):
     """A link for one client to answer one or more instruments before one occasion.
 
@@ -102,6 +148,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["team", "completed_at", "expires_at"])]
         verbose_name = _("questionnaire invitation")
@@ -109,6 +157,28 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {','.join(self.instrument_codes)} {self.expires_at:%Y-%m-%d}"
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def current(self) -> "ResponseQuerySet":
+        """Responses no correction has replaced: the ones that count."""
+        return self.filter(superseded_by__isnull=True)
+
+    def for_client_page(self, client: object) -> "ResponseQuerySet":
+        return (
+            self.filter(client=client)
+            .select_related("instrument", "entered_by", "supersedes", "superseded_by")
+            .order_by("-answered_at", "-pk")
+        )
+
+    def for_trend(self, client: object, codes: Sequence[str]) -> "ResponseQuerySet":
+        """The client page's chart: current responses, oldest first, with the session time."""
+        return (
+            self.current()
+            .filter(client=client, instrument_code__in=codes)
+            .annotate(occasion_at=models.F("invitation__occasion_at"))
+            .order_by("answered_at", "pk")
+        )
 
 
 class Response(models.Model):
@@ -143,6 +213,8 @@ class Response(models.Model):
     )
     correction_reason = models.CharField(_("reason for correction"), max_length=500, blank=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["client", "instrument_code", "answered_at"])]
         verbose_name = _("questionnaire response")
@@ -150,6 +222,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.total} {self.answered_at:%Y-%m-%d}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A submitted response is never changed; a correction is new.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Message(models.Model):
@@ -168,6 +245,7 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     invitation = models.ForeignKey(
@@ -194,6 +272,19 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} {self.status}"
+
+
+class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
+    def open(self) -> "RiskAlertQuerySet":
+        return self.filter(acknowledged_at=None)
+
+    def for_team_list(self, team: Team) -> "RiskAlertQuerySet":
+        """The team lead's list: open alerts first, then the newest."""
+        return (
+            self.filter(team=team)
+            .select_related("client", "recipient", "acknowledged_by")
+            .order_by(models.F("acknowledged_at").desc(nulls_first=True), "-created_at", "-pk")
+        )
 
 
 class RiskAlert(models.Model):
@@ -226,6 +317,8 @@ class RiskAlert(models.Model):
     )
     action = models.CharField(_("action taken"), max_length=30, choices=Action.choices, blank=True)
     note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    objects = RiskAlertQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["team", "acknowledged_at", "escalate_at"])]

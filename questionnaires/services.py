@@ -87,8 +87,12 @@ def invitation_create(
     occasion: models.Model | None = None,
     occasion_at: datetime | None = None,
     created_by: User | None = None,
+    valid_from: datetime | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation; returns it with the raw token, which is never stored."""
+    """Create an invitation; returns it with the raw token, which is never stored.
+
+    `valid_from` (default now): a link sent later is valid from when it is sent.
+    """
     unknown = set(instrument_codes) - set(
         Instrument.objects.available_to(client.team).values_list("code", flat=True)
     )
@@ -96,6 +100,7 @@ def invitation_create(
         raise ValidationError(_("Choose questionnaires the team uses."))
     token, token_hash = new_token()
     now = timezone.now()
+    start = max(valid_from or now, now)
     invitation = Invitation.objects.create(
         team=client.team,
         client=client,
@@ -104,9 +109,9 @@ def invitation_create(
         occasion_id=occasion.pk if occasion else None,
         occasion_at=occasion_at,
         token_hash=token_hash,
-        valid_from=now,
+        valid_from=start,
         expires_at=link_expires_at(
-            created_at=now, occasion_at=occasion_at, grace_hours=client.team.link_grace_hours
+            created_at=start, occasion_at=occasion_at, grace_hours=client.team.link_grace_hours
         ),
         created_by=created_by,
         created_at=now,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from intake import api as intake_api
+from questionnaires import api as questionnaires_api
 from rph.accounts.api import Me
 
 urlpatterns = [
@@ -28,5 +29,27 @@ urlpatterns = [
         "self-referrals/",
         intake_api.SelfReferralCreate.as_view(),
         name="api-self-referral",
+    ),
+    path("instruments/", questionnaires_api.InstrumentList.as_view(), name="api-instrument-list"),
+    path(
+        "clients/<int:pk>/invitations/",
+        questionnaires_api.ClientInvitations.as_view(),
+        name="api-client-invitations",
+    ),
+    path(
+        "clients/<int:pk>/responses/",
+        questionnaires_api.ClientResponses.as_view(),
+        name="api-client-responses",
+    ),
+    path("responses/<int:pk>/", questionnaires_api.ResponseDetail.as_view(), name="api-response"),
+    path(
+        "responses/<int:pk>/corrections/",
+        questionnaires_api.ResponseCorrections.as_view(),
+        name="api-response-corrections",
+    ),
+    path(
+        "responses/<int:pk>/fhir/",
+        questionnaires_api.ResponseFhir.as_view(),
+        name="api-response-fhir",
     ),
 ]

@@ -277,6 +277,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails, e.g. https://rph.kommune.no; without it e-mails carry paths only.
 SITE_URL = env.str("RPH_SITE_URL", default="").rstrip("/")
 
+# Questionnaire links to clients (questionnaires/sending.py): dev records them in the outbox
+# only; email sends e-mails; sms-http sends SMS through an HTTP gateway, and e-mails.
+MESSAGE_BACKEND = env.str("RPH_MESSAGE_BACKEND", default="dev")
+if MESSAGE_BACKEND not in ("dev", "email", "sms-http"):
+    raise ImproperlyConfigured("RPH_MESSAGE_BACKEND must be dev, email or sms-http.")
+SMS_GATEWAY_URL = env.str("RPH_SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env.str("RPH_SMS_GATEWAY_KEY", default="")
+SMS_SENDER = env.str("RPH_SMS_SENDER", default="")
+if MESSAGE_BACKEND == "sms-http" and not (SMS_GATEWAY_URL and SMS_SENDER):
+    raise ImproperlyConfigured(
+        "RPH_MESSAGE_BACKEND=sms-http needs RPH_SMS_GATEWAY_URL and RPH_SMS_SENDER."
+    )
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -339,6 +352,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         # A run that waited longer than the interval is dropped: the next one covers it.
         "options": {"expires": 4 * 60},
+    },
+    "escalate-risk-alerts": {
+        "task": "questionnaires.tasks.escalate_risk_alerts",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
+    },
+    "sweep-questionnaire-outbox": {
+        "task": "questionnaires.tasks.sweep_outbox",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
 }
 

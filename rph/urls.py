@@ -30,6 +30,7 @@ urlpatterns = [
     path("teamleder/", include("rph.audit.urls")),
     path("varsler/", include("rph.notifications.urls")),
     path("", include("intake.urls")),
+    path("", include("questionnaires.urls")),
     path("api/v1/", include("rph.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

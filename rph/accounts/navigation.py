@@ -23,8 +23,11 @@ def items_for(role: Role | None) -> list[NavItem]:
         items.append(NavItem(_("Clients"), "intake:client_list"))
         items.append(NavItem(_("Intake queue"), "intake:queue"))
         items.append(NavItem(_("Register contact"), "intake:contact_register"))
+        items.append(NavItem(_("Outstanding questionnaires"), "questionnaires:outstanding"))
     if role in LEAD_ROLES:
         items.append(NavItem(_("Emergency access log"), "audit:break_glass_review"))
+        # By URL name only: rph imports nothing from the questionnaires app.
+        items.append(NavItem(_("Risk alerts"), "questionnaires:risk_alert_list"))
     if role == Role.ADMIN:
         items.append(NavItem(_("Administration"), "admin:index"))
     return items

@@ -5,9 +5,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rph.accounts.roles import LEAD_ROLES
+from rph.accounts.roles import CLINICAL_ROLES, LEAD_ROLES
 from rph.accounts.teams import SESSION_KEY, current_membership, memberships
 from rph.audit.models import BreakGlassGrant
+from rph.notifications.models import Notification
+
+HOME_RISK_ALERTS = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,10 +18,20 @@ def home(request: HttpRequest) -> HttpResponse:
     unreviewed = 0
     if membership and membership.role in LEAD_ROLES:
         unreviewed = BreakGlassGrant.objects.filter(team=membership.team, reviewed_at=None).count()
+    risk_alerts: list[Notification] = []
+    if membership and membership.role in CLINICAL_ROLES:
+        risk_alerts = list(
+            Notification.objects.open_risk_for(membership.team, request.user)[:HOME_RISK_ALERTS]
+        )
     return render(
         request,
         "accounts/home.html",
-        {"membership": membership, "memberships": memberships(request), "unreviewed": unreviewed},
+        {
+            "membership": membership,
+            "memberships": memberships(request),
+            "unreviewed": unreviewed,
+            "risk_alerts": risk_alerts,
+        },
     )
 
 

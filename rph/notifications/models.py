@@ -15,6 +15,12 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at=None)
 
+    def open_risk_for(self, team: Team, user: User) -> "NotificationQuerySet":
+        """The home page's risk alerts: unread, addressed to `user`, newest first."""
+        return self.filter(
+            team=team, recipient=user, read_at=None, kind__in=Notification.RISK_KINDS
+        ).order_by("-created_at", "-pk")
+
     def for_list(self, team: Team, user: User) -> "NotificationQuerySet":
         return (
             self.visible_to(team, user)
@@ -32,6 +38,8 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         CONTACT_DUE_SOON = "contact_due_soon", _("Contact due soon")
         CONTACT_OVERDUE = "contact_overdue", _("Contact overdue")
+        RISK_ALERT = "risk_alert", _("Risk alert")
+        RISK_ESCALATED = "risk_escalated", _("Escalated risk alert")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(
@@ -56,6 +64,9 @@ class Notification(models.Model):
         verbose_name=_("read by"),
     )
 
+    # Kinds a person must act on; shown on their home page until acted on (marked read).
+    RISK_KINDS = (Kind.RISK_ALERT, Kind.RISK_ESCALATED)
+
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
@@ -65,3 +76,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_risk(self) -> bool:
+        return self.kind in self.RISK_KINDS

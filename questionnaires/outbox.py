@@ -1,0 +1,423 @@
+"""The outbox: questionnaire links and reminders to clients, written first, sent after.
+
+Every message is written to `Message` in the transaction that caused it (a booking, a
+resend) and sent by a task enqueued when that transaction commits. If the broker is down
+then, nothing is lost: the minute sweep sends what is due.
+
+Sending claims the row with a conditional update (PENDING and due -> SENDING, attempts + 1)
+that only one worker can win, so a retried, duplicated or concurrent task never sends twice.
+A failed delivery goes back to PENDING with a later `send_after` (1, 2, 4, 8 minutes) and
+ends as FAILED after `MAX_ATTEMPTS`, with an error text that holds no personal data. A
+SENDING claim older than `STALE_CLAIM` (the worker died) is released by the sweep; that
+limit is far above the task's hard time limit, so the first worker can no longer be running.
+(A worker that dies after the gateway accepted a message but before it marked the row sent
+leaves the one case where a client may get a message twice.)
+
+The outbox is confidential: a pending message holds the client's link. Once a message is
+sent, failed or cancelled, the link is cut out of its text, so links never linger.
+"""
+
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from kombu.exceptions import OperationalError
+
+from intake.models import AssessmentOffer, Client, Contact
+from questionnaires.models import Invitation, Message
+from questionnaires.schedule import SendPlan, in_quiet_hours, next_morning, send_plan
+from questionnaires.sending import DeliveryError, available_channels, backend_for
+from questionnaires.services import invitation_create
+from rph.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+Status = Message.Status
+Kind = Message.Kind
+Channel = Message.Channel
+
+INSTRUMENTS = ("phq9", "gad7")
+MAX_ATTEMPTS = 5
+RETRY_AFTER = timedelta(minutes=1)  # doubled after each failed attempt
+STALE_CLAIM = timedelta(minutes=10)  # far above send_message's hard time limit
+SWEEP_BATCH = 200
+SWEEP_SECONDS = 60  # a sweep stops taking new messages after this; the next one goes on
+# Tokens are 43 url-safe characters (questionnaires.tokens): what must not linger.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43,}")
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    POSTPONED = "postponed"
+    NOT_CLAIMED = "not_claimed"
+
+
+@dataclass(frozen=True)
+class Reach:
+    channel: str
+    recipient: str
+
+
+# -- Who may be sent what --------------------------------------------------------------
+
+
+def reach_for(contact: Contact | None) -> Reach | None:
+    """How to send a link to the contact's client, if they agreed to it. SMS first."""
+    if contact is None or not contact.consent_digital_questionnaires:
+        return None
+    client = contact.client
+    for channel in available_channels():
+        if channel == Channel.SMS and contact.consent_sms and client.phone:
+            return Reach(Channel.SMS, client.phone.as_e164)
+        if channel == Channel.EMAIL and contact.consent_email and client.email:
+            return Reach(Channel.EMAIL, client.email)
+    return None
+
+
+def contact_for(invitation: Invitation) -> Contact | None:
+    """The contact whose consents apply: the booked one, else the client's latest."""
+    occasion = invitation.occasion
+    if isinstance(occasion, AssessmentOffer):
+        return Contact.objects.select_related("client").get(pk=occasion.contact_id)
+    return (
+        Contact.objects.filter(client_id=invitation.client_id)
+        .select_related("client")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+
+
+# -- Writing messages -------------------------------------------------------------------
+
+
+def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
+    """On booking an assessment: the PHQ-9 + GAD-7 link and its reminder, if consented.
+
+    Runs in the booking's transaction (questionnaires.signals); None when the client did
+    not agree to digital questionnaires or there is no allowed time before the session.
+    """
+    contact = offer.contact
+    reach = reach_for(contact)
+    if reach is None:
+        return None
+    team = contact.team
+    plan = send_plan(
+        now=timezone.now(),
+        session_at=offer.scheduled_for,
+        invitation_lead_hours=team.invitation_lead_hours,
+        reminder_lead_hours=team.reminder_lead_hours,
+        max_messages=team.max_messages_per_invitation,
+    )
+    if plan is None:
+        return None
+    invitation, token = invitation_create(
+        client=contact.client,
+        instrument_codes=INSTRUMENTS,
+        occasion=offer,
+        occasion_at=offer.scheduled_for,
+        created_by=offer.offered_by,
+        valid_from=plan.invitation_at,
+    )
+    _messages_record(invitation, token, reach, plan)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """A new link for the same session, sent now (or at 08:00); the old link stops working.
+
+    The team's `max_messages_per_invitation` counts every message for the session that was
+    sent or is on its way, whichever link it carried; failed ones do not count.
+    """
+    now = timezone.now()
+    current = Invitation.objects.select_for_update().select_related("team").get(pk=invitation.pk)
+    if current.completed_at is not None:
+        raise ValidationError(_("The questionnaire has already been answered."))
+    if current.expires_at <= now:
+        raise ValidationError(
+            _("This link no longer works: a new one has replaced it, or the session is over.")
+        )
+    reach = reach_for(contact_for(current))
+    if reach is None:
+        raise ValidationError(
+            _("The client has not agreed to get questionnaires by SMS or e-mail.")
+        )
+    limit = current.team.max_messages_per_invitation
+    used = Invitation.objects.with_messages_used().get(pk=current.pk).messages_used
+    replaced = current.messages.filter(status=Status.PENDING)
+    left = limit - (used - replaced.count())
+    if left < 1:
+        raise ValidationError(
+            ngettext(
+                "The client has had %(n)d message for this session, the most the team allows.",
+                "The client has had %(n)d messages for this session, the most the team allows.",
+                limit,
+            )
+            % {"n": limit}
+        )
+    plan = send_plan(
+        now=now,
+        session_at=current.occasion_at,
+        invitation_lead_hours=current.team.invitation_lead_hours,
+        reminder_lead_hours=current.team.reminder_lead_hours,
+        max_messages=left,
+        immediately=True,
+    )
+    if plan is None:
+        raise ValidationError(_("There is no time left to send a link before the session."))
+    for message in replaced:
+        _close(message, Status.CANCELLED, error="replaced by a new link")
+    Invitation.objects.filter(pk=current.pk, completed_at=None).update(expires_at=now)
+    new, token = invitation_create(
+        client=current.client,
+        instrument_codes=current.instrument_codes,
+        occasion=current.occasion,
+        occasion_at=current.occasion_at,
+        created_by=by,
+        valid_from=plan.invitation_at,
+    )
+    # Answers begun on the old link carry over to the new one.
+    Invitation.objects.filter(pk=new.pk).update(draft_answers=current.draft_answers)
+    _messages_record(new, token, reach, plan)
+    return new
+
+
+def messages_cancel(*, invitation: Invitation, reason: str) -> int:
+    """Cancel what is still waiting for a link (e.g. when it has been answered)."""
+    cancelled = 0
+    for message in invitation.messages.filter(status=Status.PENDING):
+        cancelled += _close(message, Status.CANCELLED, error=reason)
+    return cancelled
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL + reverse("questionnaires:link", args=[token])
+
+
+def sender_name(client: Client) -> str:
+    """Neutral on a lock screen: the municipality, never the team (its name says "psykisk")."""
+    name = client.home_municipality.name
+    if name.lower().endswith("kommune"):
+        return name
+    return _("%(municipality)s municipality") % {"municipality": name}
+
+
+def message_text(kind: str, client: Client, session_at: datetime | None, link: str) -> str:
+    """The SMS / e-mail text: a first name, a neutral sender, the time and the link."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"name": client.first_name, "sender": sender_name(client), "link": link}
+        if session_at is None:
+            return _("Hi %(name)s, you have received a form from %(sender)s: %(link)s") % values
+        local = timezone.localtime(session_at)
+        values["when"] = _("%(date)s at %(time)s") % {
+            "date": f"{local:%d.%m.}",
+            "time": f"{local:%H:%M}",
+        }
+        if kind == Kind.REMINDER:
+            return (
+                _(
+                    "Hi %(name)s, a reminder: please fill in the form from %(sender)s before "
+                    "your appointment %(when)s: %(link)s"
+                )
+                % values
+            )
+        return (
+            _(
+                "Hi %(name)s, you have received a form from %(sender)s before your "
+                "appointment %(when)s: %(link)s"
+            )
+            % values
+        )
+
+
+def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: SendPlan) -> None:
+    link = link_url(token)
+    now = timezone.now()
+    planned = [(Kind.INVITATION, plan.invitation_at), (Kind.REMINDER, plan.reminder_at)]
+    for kind, send_after in planned:
+        if send_after is None:
+            continue
+        message = Message.objects.create(
+            team=invitation.team,
+            invitation=invitation,
+            kind=kind,
+            channel=reach.channel,
+            recipient=reach.recipient,
+            body=message_text(kind, invitation.client, invitation.occasion_at, link),
+            send_after=send_after,
+        )
+        if send_after <= now:
+            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+
+
+def _enqueue(message_id: int) -> None:
+    from questionnaires.tasks import send_message  # the tasks module imports this one
+
+    try:
+        send_message.delay(message_id)
+    except (OperationalError, OSError) as exc:
+        # The row is committed: the minute sweep sends it when the broker is back.
+        logger.warning(
+            "message %s not queued (%s); the outbox sweep will send it",
+            message_id,
+            type(exc).__name__,
+        )
+
+
+# -- Sending ----------------------------------------------------------------------------
+
+
+def message_send(*, message_id: int) -> Outcome:
+    """Send one due message once, whoever calls and however often."""
+    now = timezone.now()
+    if in_quiet_hours(now):
+        morning = next_morning(now)
+        waiting = Message.objects.filter(
+            pk=message_id, status=Status.PENDING, send_after__lt=morning
+        )
+        return Outcome.POSTPONED if waiting.update(send_after=morning) else Outcome.NOT_CLAIMED
+    claimed = Message.objects.filter(
+        pk=message_id, status=Status.PENDING, send_after__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return Outcome.NOT_CLAIMED
+    message = Message.objects.select_related("invitation").get(pk=message_id)
+    if reason := _reason_not_to_send(message, now):
+        _close(message, Status.CANCELLED, error=reason, claimed=True)
+        return Outcome.CANCELLED
+    try:
+        backend = backend_for(message.channel)
+        backend.send(message)
+    except DeliveryError as exc:
+        return _failed(message, str(exc))
+    except Exception as exc:
+        # Never log the exception's text: it may quote the recipient.
+        logger.error("message %s: delivery raised %s", message.pk, type(exc).__name__)
+        return _failed(message, f"unexpected error ({type(exc).__name__})")
+    Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=now).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        body=message.body if backend.keeps_link else _without_link(message.body),
+        last_error="",
+    )
+    return Outcome.SENT
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return RETRY_AFTER * 2 ** max(attempts - 1, 0)
+
+
+def _failed(message: Message, error: str) -> Outcome:
+    if message.attempts >= MAX_ATTEMPTS:
+        _close(message, Status.FAILED, error=error, claimed=True)
+        logger.warning("message %s failed after %s attempts", message.pk, message.attempts)
+        return Outcome.FAILED
+    Message.objects.filter(
+        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+    ).update(
+        status=Status.PENDING,
+        claimed_at=None,
+        send_after=timezone.now() + retry_delay(message.attempts),
+        last_error=error[:500],
+    )
+    return Outcome.RETRY
+
+
+def _close(message: Message, status: str, *, error: str, claimed: bool = False) -> int:
+    """End a message that will never be sent; cut its link out. Returns rows changed."""
+    current = Message.objects.filter(pk=message.pk)
+    if claimed:
+        current = current.filter(status=Status.SENDING, claimed_at=message.claimed_at)
+    else:
+        current = current.filter(status=Status.PENDING)
+    return current.update(
+        status=status, claimed_at=None, body=_without_link(message.body), last_error=error[:500]
+    )
+
+
+def _reason_not_to_send(message: Message, now: datetime) -> str:
+    """Why a claimed message must not go (no personal data), or "" to send it."""
+    invitation = message.invitation
+    if invitation is None:
+        return ""
+    if invitation.completed_at is not None:
+        return "the questionnaire has been answered"
+    if invitation.expires_at <= now:
+        return "the link has expired"
+    if invitation.occasion_at is not None and invitation.occasion_at <= now:
+        return "the session has started"
+    reach = reach_for(contact_for(invitation))
+    if reach is None or reach.channel != message.channel:
+        return "no consent for this channel"
+    return ""
+
+
+def _without_link(body: str) -> str:
+    return _TOKEN.sub("…", body)
+
+
+# -- The sweep --------------------------------------------------------------------------
+
+
+def outbox_sweep() -> Counter[str]:
+    """Every minute: release stale claims, cancel what is moot, send what is due."""
+    counts: Counter[str] = Counter()
+    now = timezone.now()
+    counts["released"] = _release_stale_claims(now)
+    counts["cancelled"] = _cancel_moot(now)
+    if in_quiet_hours(now):
+        counts[Outcome.POSTPONED] = Message.objects.filter(
+            status=Status.PENDING, send_after__lt=next_morning(now)
+        ).update(send_after=next_morning(now))
+        return +counts
+    due = (
+        Message.objects.filter(status=Status.PENDING, send_after__lte=now)
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    started = time.monotonic()
+    for message_id in list(due):
+        if time.monotonic() - started > SWEEP_SECONDS:
+            break
+        counts[message_send(message_id=message_id)] += 1
+    return +counts
+
+
+def _release_stale_claims(now: datetime) -> int:
+    released = 0
+    for message in Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM):
+        error = "the sending worker stopped"
+        if message.attempts >= MAX_ATTEMPTS:
+            released += _close(message, Status.FAILED, error=error, claimed=True)
+        else:
+            released += Message.objects.filter(
+                pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+            ).update(status=Status.PENDING, claimed_at=None, last_error=error)
+    return released
+
+
+def _cancel_moot(now: datetime) -> int:
+    """Waiting messages whose link was answered or has expired will never go."""
+    cancelled = 0
+    moot = Message.objects.filter(status=Status.PENDING).filter(
+        Q(invitation__completed_at__isnull=False) | Q(invitation__expires_at__lte=now)
+    )
+    for message in moot:
+        cancelled += _close(message, Status.CANCELLED, error="the link was answered or expired")
+    return cancelled

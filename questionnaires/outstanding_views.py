@@ -1,0 +1,101 @@
+"""Outstanding questionnaires: the team's links not answered yet, and resending one.
+
+Names, session times and message status only: no answers, so clerical staff see it too.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intake.access import get_client_for_user
+from questionnaires.models import Invitation, Message
+from questionnaires.outbox import invitation_resend
+from questionnaires.schedule import QUIET_FROM, QUIET_UNTIL
+from rph.accounts.access import Access, Need
+from rph.accounts.decorators import require_membership, team_role_required
+from rph.accounts.roles import CLIENT_ROLES
+
+Status = Message.Status
+
+
+def get_invitation_for_user(
+    request: HttpRequest, pk: int, need: Need = Need.CONTACT_READ
+) -> tuple[Invitation, Access]:
+    """The same check as `get_client_for_user`, on the invitation's client."""
+    client_id = Invitation.objects.filter(pk=pk).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise Http404
+    client, access = get_client_for_user(request, client_id, need)
+    invitation = Invitation.objects.select_related("team").get(pk=pk)
+    invitation.client = client
+    return invitation, access
+
+
+@dataclass(frozen=True)
+class Row:
+    invitation: Invitation
+    messages: list[Message]
+    may_resend: bool
+    limit_reached: bool
+
+
+def _row(invitation: Invitation, limit: int, now: datetime) -> Row:
+    sent = list(invitation.messages.all())
+    waiting = sum(m.status == Status.PENDING for m in sent)  # replaced by a resend
+    left = limit - (invitation.messages_used - waiting)  # type: ignore[attr-defined]
+    started = invitation.occasion_at is not None and invitation.occasion_at <= now
+    return Row(
+        invitation=invitation,
+        messages=sent,
+        may_resend=left >= 1 and not started,
+        limit_reached=left < 1,
+    )
+
+
+@team_role_required(CLIENT_ROLES)
+def outstanding(request: HttpRequest) -> HttpResponse:
+    team = require_membership(request).team
+    now = timezone.now()
+    limit = team.max_messages_per_invitation
+    rows = [
+        _row(invitation, limit, now) for invitation in Invitation.objects.for_outstanding(team, now)
+    ]
+    context = {
+        "rows": rows,
+        "team": team,
+        "limit": limit,
+        "quiet_from": f"{QUIET_FROM:%H:%M}",
+        "quiet_until": f"{QUIET_UNTIL:%H:%M}",
+    }
+    return render(request, "questionnaires/outstanding.html", context)
+
+
+@require_POST
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation, _access = get_invitation_for_user(request, pk, Need.CONTACT_WRITE)
+    try:
+        new = invitation_resend(invitation=invitation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        first = new.messages.order_by("send_after").first()
+        name = invitation.client.first_name
+        if first is not None and first.send_after > timezone.now():
+            when = formats.date_format(
+                timezone.localtime(first.send_after), "SHORT_DATETIME_FORMAT"
+            )
+            text = _("A new link to %(name)s will be sent at %(when)s.") % {
+                "name": name,
+                "when": when,
+            }
+        else:
+            text = _("A new link is being sent to %(name)s.") % {"name": name}
+        messages.success(request, text)
+    return redirect("questionnaires:outstanding")

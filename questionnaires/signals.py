@@ -1,0 +1,25 @@
+"""Questionnaires listen to intake (which must not know about them): a booked session
+gets its link and reminder in the booking's own transaction."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from intake.models import AssessmentOffer
+from questionnaires.outbox import offer_invitation_schedule
+
+logger = logging.getLogger(__name__)
+
+
+def offer_booked(
+    sender: type[AssessmentOffer], instance: AssessmentOffer, created: bool, raw: bool, **kw: object
+) -> None:
+    if not created or raw:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: the booking matters more than the link
+            offer_invitation_schedule(offer=instance)
+    except ValidationError:
+        # E.g. the team has switched PHQ-9 or GAD-7 off; the booking stands without a link.
+        logger.warning("assessment offer %s: no questionnaire link created", instance.pk)

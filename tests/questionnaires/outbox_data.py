@@ -1,0 +1,75 @@
+"""Shared by the outbox tests: a consenting client booked for an assessment, and a backend
+that records what it would have sent."""
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode
+from intake.services import assessment_offer, attempt_record
+from questionnaires.models import Message
+from questionnaires.sending import DeliveryError
+from rph.accounts.models import Municipality, Team, User
+from tests.intake.factories import ClientFactory, ContactFactory
+
+TOKEN = re.compile(r"/skjema/([A-Za-z0-9_-]{43})/")
+
+
+def health_team(team: Team) -> Team:
+    """The team's name says what it is about; the municipality's does not."""
+    team.name = f"Rask psykisk helsehjelp {team.pk}"
+    team.save()
+    Municipality.objects.filter(pk=_home(team).pk).update(name="Ørland")
+    return team
+
+
+def _home(team: Team) -> Municipality:
+    return team.municipalities.order_by("pk").first()
+
+
+def consenting_contact(team: Team, *, sms: bool = True, email: bool = False, **client) -> Contact:
+    fields = {
+        "first_name": "Kari",
+        "phone": "+4741234567",
+        "email": "kari@example.no",
+        "home_municipality": _home(team),
+    }
+    person = ClientFactory(team=team, **(fields | client))
+    return ContactFactory(
+        team=team,
+        client=person,
+        consent_sms=sms,
+        consent_email=email,
+        consent_digital_questionnaires=True,
+    )
+
+
+def book(contact: Contact, by: User, therapist: User, at: datetime) -> AssessmentOffer:
+    attempt_record(contact=contact, by=by, method="phone", outcome=ContactAttempt.Outcome.REACHED)
+    return assessment_offer(
+        contact=contact, by=by, scheduled_for=at, therapist=therapist, mode=Mode.FACE_TO_FACE
+    )
+
+
+def token_in(body: str) -> str:
+    match = TOKEN.search(body)
+    assert match, "the message carries the link"
+    return match.group(1)
+
+
+@dataclass
+class Recorder:
+    """A backend: records each message it is given; fails with `error` if set."""
+
+    sent: list[int] = field(default_factory=list)
+    error: str = ""
+    keeps_link: bool = False
+    delay: float = 0.0
+
+    def send(self, message: Message) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        if self.error:
+            raise DeliveryError(self.error)
+        self.sent.append(message.pk)
