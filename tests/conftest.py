@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client as HttpClient
 from django.test.utils import override_settings
+from django.utils.translation import trans_real
 
 from rph.accounts.models import Team, User
 from rph.accounts.roles import Role
@@ -41,6 +42,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+            # A catalog read while Django started up would otherwise stay the stale one.
+            trans_real._translations.clear()
+            trans_real._default = None
 
 
 @pytest.fixture(scope="session", autouse=True)
