@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questionnaires import link_views, outstanding_views, risk_views, staff_views
+from questionnaires import link_views, my_day_views, outstanding_views, risk_views, staff_views
 
 app_name = "questionnaires"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     # The team's unanswered links, and resending one (questionnaires/outstanding_views.py).
     path("skjemaer/utestaende/", outstanding_views.outstanding, name="outstanding"),
     path("skjemaer/<int:pk>/send-igjen/", outstanding_views.resend, name="resend"),
+    # The clinician's own assessments on one date (questionnaires/my_day_views.py).
+    path("min-dag/", my_day_views.my_day, name="my_day"),
 ]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from rph.accounts.roles import CLIENT_ROLES, LEAD_ROLES, Role
+from rph.accounts.roles import CLIENT_ROLES, CLINICAL_ROLES, LEAD_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ def items_for(role: Role | None) -> list[NavItem]:
         items.append(NavItem(_("Intake queue"), "intake:queue"))
         items.append(NavItem(_("Register contact"), "intake:contact_register"))
         items.append(NavItem(_("Outstanding questionnaires"), "questionnaires:outstanding"))
+    if role in CLINICAL_ROLES:
+        # By URL name only, like "Risk alerts" below.
+        items.append(NavItem(_("My day"), "questionnaires:my_day"))
     if role in LEAD_ROLES:
         items.append(NavItem(_("Emergency access log"), "audit:break_glass_review"))
         # By URL name only: rph imports nothing from the questionnaires app.
