@@ -38,6 +38,8 @@ messages:
 ## make run: set up everything and start web + worker + beat with demo data.
 run: export DJANGO_DEBUG ?= true
 run: install messages
+	@test -f .env || { echo "DJANGO_DEBUG=true" > .env; \
+		echo "Wrote .env (DJANGO_DEBUG=true) so manage.py commands in this checkout run in development mode."; }
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	@echo "RPH runs at http://127.0.0.1:$${RPH_PORT:-8000}/ (Ctrl-C stops web, worker and beat)"
