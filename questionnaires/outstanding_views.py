@@ -8,34 +8,21 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intake.access import get_client_for_user
+from questionnaires.access import get_invitation_for_user
 from questionnaires.models import Invitation, Message
 from questionnaires.outbox import invitation_resend
 from questionnaires.schedule import QUIET_FROM, QUIET_UNTIL
-from rph.accounts.access import Access, Need
+from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES
 
 Status = Message.Status
-
-
-def get_invitation_for_user(
-    request: HttpRequest, pk: int, need: Need = Need.CONTACT_READ
-) -> tuple[Invitation, Access]:
-    """The same check as `get_client_for_user`, on the invitation's client."""
-    client_id = Invitation.objects.filter(pk=pk).values_list("client_id", flat=True).first()
-    if client_id is None:
-        raise Http404
-    client, access = get_client_for_user(request, client_id, need)
-    invitation = Invitation.objects.select_related("team").get(pk=pk)
-    invitation.client = client
-    return invitation, access
 
 
 @dataclass(frozen=True)

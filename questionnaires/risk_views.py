@@ -15,16 +15,16 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from intake.access import get_client_for_user
+from questionnaires.access import get_risk_alert_for_user
 from questionnaires.definitions import Definition, Item
 from questionnaires.models import RiskAlert
 from questionnaires.risk import ESCALATION_ROLES, MAX_NOTE, flag_label, risk_alert_acknowledge
-from rph.accounts.access import Access, Basis, Need
+from rph.accounts.access import Access, Basis
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import LEAD_ROLES
 from rph.accounts.teams import role_in_team
@@ -51,22 +51,6 @@ class RiskAnswer:
 
     item: Item
     answer: str | None
-
-
-def get_risk_alert_for_user(request: HttpRequest, pk: int) -> tuple[RiskAlert, Access]:
-    """The client's rules decide (clinical access); the view is written to the access log."""
-    alert = (
-        RiskAlert.objects.select_related(
-            "response__instrument", "recipient", "acknowledged_by", "team"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if alert is None:
-        raise Http404
-    client, access = get_client_for_user(request, alert.client_id, Need.CLINICAL_READ)
-    alert.client = client
-    return alert, access
 
 
 def may_acknowledge(alert: RiskAlert, access: Access, role: str | None) -> bool:
