@@ -19,7 +19,7 @@ from intake.closing import LETTER_REASONS, CloseReason, failed_attempts, health_
 from intake.contact_forms import AttemptForm, CloseForm, HeldForm, OfferForm, QueueFilterForm
 from intake.deadlines import ClockState, clock_state, time_left
 from intake.models import AssessmentOffer, Concern, Contact, ContactAttempt
-from rph.accounts.access import Need
+from rph.accounts.access import Access, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.models import Team
 from rph.accounts.roles import CLIENT_ROLES
@@ -86,11 +86,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact, _access = get_contact_for_user(request, pk, Need.CONTACT_READ)
-    return _contact_page(request, contact)
+    contact, access = get_contact_for_user(request, pk, Need.CONTACT_READ)
+    return _contact_page(request, contact, access)
 
 
-def _contact_page(request: HttpRequest, contact: Contact, **forms: Form) -> HttpResponse:
+def _contact_page(
+    request: HttpRequest, contact: Contact, access: Access, **forms: Form
+) -> HttpResponse:
     team = contact.client.team
     attempts = list(contact.attempts.select_related("by"))
     offer = (
@@ -109,6 +111,8 @@ def _contact_page(request: HttpRequest, contact: Contact, **forms: Form) -> Http
         "attempts": attempts,
         "failed": failed_attempts(a.outcome for a in attempts),
         "offer": offer,
+        # Clinicians reach the assessment (outside the care team, through break-glass).
+        "may_open_assessment": access.clinical or access.can_break_glass,
         "close_reason": CloseReason(contact.close_reason).label if contact.close_reason else "",
         "concerns": [Concern(c).label for c in contact.concerns if c in Concern.values],
         "needs_reached": is_open and not reached,
@@ -133,7 +137,7 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
 
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
+    contact, access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
     from_queue = request.POST.get("return_to") == "queue"
     form = AttemptForm(request.POST)
     saved = False
@@ -147,7 +151,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     if from_queue and request.htmx:  # type: ignore[attr-defined]
         return _queue_row(request, contact, None if saved else form, saved=saved)
     if not saved:
-        return _contact_page(request, contact, attempt_form=form)
+        return _contact_page(request, contact, access, attempt_form=form)
     messages.success(request, _("The attempt has been recorded."))
     if from_queue:
         return redirect("intake:queue")
@@ -170,7 +174,7 @@ def _queue_row(
 
 @require_POST
 def contact_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
+    contact, access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
     form = OfferForm(request.POST, team=contact.client.team)
     if form.is_valid():
         try:
@@ -180,12 +184,12 @@ def contact_offer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The assessment has been offered. The clock has stopped."))
             return redirect("intake:contact_detail", pk=contact.pk)
-    return _contact_page(request, contact, offer_form=form)
+    return _contact_page(request, contact, access, offer_form=form)
 
 
 @require_POST
 def contact_held(request: HttpRequest, pk: int) -> HttpResponse:
-    contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
+    contact, access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
     form = HeldForm(request.POST)
     offer = AssessmentOffer.objects.filter(contact=contact).first()
     if offer is None:
@@ -199,12 +203,12 @@ def contact_held(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The time of the assessment has been saved."))
             return redirect("intake:contact_detail", pk=contact.pk)
-    return _contact_page(request, contact, held_form=form)
+    return _contact_page(request, contact, access, held_form=form)
 
 
 @require_POST
 def contact_close(request: HttpRequest, pk: int) -> HttpResponse:
-    contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
+    contact, access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -216,7 +220,7 @@ def contact_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The contact has been closed."))
             return redirect("intake:contact_closed", pk=contact.pk)
-    return _contact_page(request, contact, close_form=form)
+    return _contact_page(request, contact, access, close_form=form)
 
 
 def contact_closed(request: HttpRequest, pk: int) -> HttpResponse:
