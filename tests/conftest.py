@@ -101,7 +101,8 @@ def personas(db) -> Personas:
         team_lead=member(team, Role.TEAM_LEAD),
         admin=member(team, Role.ADMIN),
         outsider=member(other_team, Role.THERAPIST),
-        client=ClientFactory(team=team, care_team=[therapist]),
+        # A surname no Faker-made staff member has, so "the name is not on the page" means it.
+        client=ClientFactory(team=team, care_team=[therapist], last_name="Klientsen-Ødegård"),
     )
 
 
