@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -88,6 +88,36 @@ class ClientQuerySet(models.QuerySet["Client"]):
         )
 
 
+class GeneralPractitioner(models.Model):
+    """A GP (fastlege) from the registry; shared by all teams (public information)."""
+
+    hpr_number = models.CharField(
+        _("HPR number"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4,9}$", _("An HPR number is 4 to 9 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=150)
+    practice = models.CharField(_("practice (legekontor)"), max_length=150)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="gps", verbose_name=_("municipalities served")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "practice"]
+        verbose_name = _("GP")
+        verbose_name_plural = _("GPs")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.practice}"
+
+
 class Client(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients")
     first_name = models.CharField(_("first name"), max_length=100)
@@ -107,6 +137,14 @@ class Client(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("home municipality"),
+    )
+    gp = models.ForeignKey(
+        GeneralPractitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+        verbose_name=_("GP"),
     )
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

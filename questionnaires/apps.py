@@ -23,10 +23,11 @@ class QuestionnairesConfig(AppConfig):
         # (and a test database flushed between transactional tests gets them back).
         post_migrate.connect(_sync_shipped, sender=self)
         # A booked session gets its questionnaire link (intake must not import us).
-        from intake.models import AssessmentOffer
-        from questionnaires.signals import offer_booked
+        from intake.models import Assessment, AssessmentOffer
+        from questionnaires.signals import assessment_saved, offer_booked
 
         post_save.connect(offer_booked, sender=AssessmentOffer, dispatch_uid="questionnaire_link")
+        post_save.connect(assessment_saved, sender=Assessment, dispatch_uid="baseline_scores")
         # The trend chart and latest answers on the client page (intake must not import us).
         from intake.client_page import register_client_section
         from questionnaires.client_section import questionnaire_section

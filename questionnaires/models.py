@@ -77,6 +77,7 @@ class Capture(models.TextChoices):
     LINK = "link", _("By the client, through a link")
     KIOSK = "kiosk", _("In the clinic, on a tablet")
     PAPER = "paper", _("Entered by staff from paper")
+    ASSESSMENT = "assessment", _("In the assessment conversation")
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

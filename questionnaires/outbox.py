@@ -21,14 +21,16 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -136,6 +138,65 @@ def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
     )
     _messages_record(invitation, token, reach, plan)
     return invitation
+
+
+def occasion_invitation_schedule(
+    *,
+    client: Client,
+    occasion: models.Model,
+    occasion_at: datetime,
+    created_by: User,
+    instrument_codes: Sequence[str] = INSTRUMENTS,
+) -> Invitation | None:
+    """A later session (treatment, course meeting, follow-up call): the link and reminder
+    before it, on the consents of the client's latest contact. None when the client did not
+    agree to digital questionnaires or there is no allowed time before the session."""
+    contact = (
+        Contact.objects.filter(client=client)
+        .select_related("client", "team")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+    reach = reach_for(contact)
+    if reach is None:
+        return None
+    team = client.team
+    plan = send_plan(
+        now=timezone.now(),
+        session_at=occasion_at,
+        invitation_lead_hours=team.invitation_lead_hours,
+        reminder_lead_hours=team.reminder_lead_hours,
+        max_messages=team.max_messages_per_invitation,
+    )
+    if plan is None:
+        return None
+    invitation, token = invitation_create(
+        client=client,
+        instrument_codes=instrument_codes,
+        occasion=occasion,
+        occasion_at=occasion_at,
+        created_by=created_by,
+        valid_from=plan.invitation_at,
+    )
+    _messages_record(invitation, token, reach, plan)
+    return invitation
+
+
+def occasion_invitations_cancel(*, occasion: models.Model, reason: str) -> int:
+    """A session moved or cancelled: its open links stop working and unsent messages go.
+    Returns the number of links closed."""
+    open_links = Invitation.objects.filter(
+        occasion_type=ContentType.objects.get_for_model(occasion),
+        occasion_id=occasion.pk,
+        completed_at__isnull=True,
+    ).select_for_update()
+    closed = 0
+    for invitation in open_links:
+        messages_cancel(invitation=invitation, reason=reason)
+        invitation.expires_at = min(invitation.expires_at, timezone.now())
+        invitation.save(update_fields=["expires_at"])
+        closed += 1
+    return closed
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Client
+from intake.models import Assessment, Client
 from questionnaires.definitions import Definition
 from questionnaires.models import Capture, Instrument, Invitation, Response, RiskAlert
 from questionnaires.risk import risk_alert_notify
@@ -234,3 +234,35 @@ def instruments_for_codes(team: Team, codes: Sequence[str]) -> list[Instrument]:
         if known is None or (instrument.created_at, instrument.pk) > (known.created_at, known.pk):
             newest[instrument.code] = instrument
     return [newest[code] for code in codes if code in newest]
+
+
+def assessment_scores_record(assessment: Assessment) -> list[Response]:
+    """The baseline PHQ-9/GAD-7 answered in a completed assessment, as responses, once.
+
+    They are the episode's first scores (treatment.outcomes) and the chart's first points.
+    """
+    occasion_type = ContentType.objects.get_for_model(Assessment)
+    done = Response.objects.filter(occasion_type=occasion_type, occasion_id=assessment.pk)
+    if not assessment.is_complete or done.exists():
+        return []
+    client = assessment.contact.client
+    recorded = []
+    for code, answers in (("phq9", assessment.phq9_answers), ("gad7", assessment.gad7_answers)):
+        instruments = Instrument.objects.available_to(client.team).filter(code=code)
+        instrument = instruments.order_by("-pk").first()
+        if not answers or instrument is None:
+            continue
+        recorded.append(
+            _response_create(
+                client=client,
+                instrument=instrument,
+                answers=answers,
+                capture=Capture.ASSESSMENT,
+                invitation=None,
+                occasion_type_id=occasion_type.pk,
+                occasion_id=assessment.pk,
+                entered_by=assessment.therapist,
+                answered_at=min(assessment.held_at, timezone.now()),
+            )
+        )
+    return recorded

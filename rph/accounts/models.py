@@ -74,6 +74,11 @@ class Team(models.Model):
         _("risk alerts escalate after (working hours)"), default=4
     )
     intake_email = models.EmailField(_("intake e-mail"), blank=True)
+    review_after_sessions = models.PositiveSmallIntegerField(
+        _("review prompt after (treatment sessions without reliable improvement)"),
+        default=6,
+        validators=[MinValueValidator(2), MaxValueValidator(30)],
+    )
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")
     )

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401 (the paths come with the pages)
+
+app_name = "reporting"
+urlpatterns: list = []
