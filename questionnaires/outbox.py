@@ -182,6 +182,33 @@ def occasion_invitation_schedule(
     return invitation
 
 
+def invitation_send_now(*, client: Client, occasion: models.Model, created_by: User) -> Invitation:
+    """A PHQ-9 + GAD-7 link not tied to a session (e.g. the final questionnaire when an
+    episode ends), sent now (at 08:00 if now is in the quiet hours), without a reminder,
+    on the consents of the client's latest contact."""
+    contact = (
+        Contact.objects.filter(client=client)
+        .select_related("client")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+    reach = reach_for(contact)
+    if reach is None:
+        raise ValidationError(
+            _("The client has not agreed to get questionnaires by SMS or e-mail.")
+        )
+    plan = SendPlan(invitation_at=next_morning(timezone.now()), reminder_at=None)
+    invitation, token = invitation_create(
+        client=client,
+        instrument_codes=INSTRUMENTS,
+        occasion=occasion,
+        created_by=created_by,
+        valid_from=plan.invitation_at,
+    )
+    _messages_record(invitation, token, reach, plan)
+    return invitation
+
+
 def occasion_invitations_cancel(*, occasion: models.Model, reason: str) -> int:
     """A session moved or cancelled: its open links stop working and unsent messages go.
     Returns the number of links closed."""

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,20 @@ class EndReason(models.TextChoices):
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def open(self) -> "EpisodeQuerySet":
         return self.filter(ended_at__isnull=True)
+
+    def for_episode_list(self, team: Team, therapist: object = None) -> "EpisodeQuerySet":
+        """The team's open episodes (a therapist's: primary or co-therapist), oldest first,
+        with the client, the primary therapist and the open offers (`open_offers`)."""
+        episodes = self.open().filter(team=team)
+        if therapist is not None:
+            mine = Q(primary_therapist=therapist) | Q(co_therapists=therapist)
+            episodes = episodes.filter(pk__in=Episode.objects.filter(mine).values("pk"))
+        open_offers = Offer.objects.filter(ended_on__isnull=True)
+        return (
+            episodes.select_related("client", "primary_therapist")
+            .prefetch_related(models.Prefetch("offers", open_offers, to_attr="open_offers"))
+            .order_by("started_at", "pk")
+        )
 
     def with_outcome_facts(self) -> "EpisodeQuerySet":
         """What treatment.outcomes.episode_outcome reads, in a fixed number of queries:
@@ -173,9 +187,10 @@ class Episode(models.Model):
 
     @property
     def scores_from(self) -> datetime:
-        """Scores count from the contact that led here (the pre-assessment link included)."""
+        """Scores count from the contact that led here (the pre-assessment link included),
+        or from the assessment if it was held before the contact was typed in."""
         if self.assessment is not None:
-            return self.assessment.contact.registered_at
+            return min(self.assessment.contact.registered_at, self.assessment.held_at)
         return self.started_at
 
     @property
@@ -423,6 +438,74 @@ class TimeOfDay(models.TextChoices):
     EVENING = "evening", _("Evening")
 
 
+class CourseRunQuerySet(models.QuerySet["CourseRun"]):
+    def with_schedule(self) -> "CourseRunQuerySet":
+        """`first_meeting_at` and `last_meeting_at`: the run's meetings not cancelled."""
+        meetings = CourseMeeting.objects.filter(run=models.OuterRef("pk"), cancelled=False)
+        return self.annotate(
+            first_meeting_at=models.Subquery(
+                meetings.order_by("starts_at").values("starts_at")[:1]
+            ),
+            last_meeting_at=models.Subquery(
+                meetings.order_by("-starts_at").values("starts_at")[:1]
+            ),
+        )
+
+    def with_fill_rate(self) -> "CourseRunQuerySet":
+        """Per run, in one query: `enrolled` (clients holding a place: enrolled or completed),
+        `meetings_held` (begun, not cancelled), `attended_total` (named attendees plus those
+        not registered by name at the meetings held), `relatives_total`,
+        `average_attendance` per meeting held, `fill_rate` (per cent of the places: enrolled,
+        or for a drop-in course the average attendance) and `average_evaluation` (1-6).
+        The averages and the rate are None when there is nothing to divide by."""
+        now = timezone.now()
+        held = CourseMeeting.objects.filter(
+            run=models.OuterRef("pk"), cancelled=False, starts_at__lte=now
+        ).order_by()
+        named = MeetingAttendance.objects.filter(
+            meeting__run=models.OuterRef("pk"),
+            attended=True,
+            meeting__cancelled=False,
+            meeting__starts_at__lte=now,
+        ).order_by()
+        placed = Enrolment.objects.filter(
+            run=models.OuterRef("pk"), status__in=HOLDING_PLACE
+        ).order_by()
+        rated = Enrolment.objects.filter(
+            run=models.OuterRef("pk"), evaluation__isnull=False
+        ).order_by()
+
+        def per_run(
+            rows: models.QuerySet, run: str, aggregate: models.Aggregate
+        ) -> models.Subquery:
+            return models.Subquery(rows.values(run).annotate(value=aggregate).values("value"))
+
+        zero = models.Value(0)
+        real = models.FloatField()
+        runs = self.annotate(
+            enrolled=Coalesce(per_run(placed, "run", models.Count("pk")), zero),
+            meetings_held=Coalesce(per_run(held, "run", models.Count("pk")), zero),
+            attended_total=Coalesce(per_run(named, "meeting__run", models.Count("pk")), zero)
+            + Coalesce(per_run(held, "run", models.Sum("unregistered_attendees")), zero),
+            relatives_total=Coalesce(per_run(held, "run", models.Sum("relatives")), zero),
+            average_evaluation=per_run(rated, "run", models.Avg("evaluation", output_field=real)),
+        )
+        runs = runs.annotate(
+            average_attendance=Cast("attended_total", real)
+            / NullIf(Cast("meetings_held", real), models.Value(0.0)),
+        )
+        return runs.annotate(
+            fill_rate=models.Case(
+                models.When(
+                    course_type__drop_in=True,
+                    then=models.F("average_attendance") * 100.0 / Cast("capacity", real),
+                ),
+                default=Cast("enrolled", real) * 100.0 / Cast("capacity", real),
+                output_field=real,
+            )
+        )
+
+
 class CourseRun(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     course_type = models.ForeignKey(
@@ -450,6 +533,8 @@ class CourseRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CourseRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -491,6 +576,10 @@ class EnrolmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DROPPED_OUT = "dropped_out", _("Dropped out")
     WITHDRAWN = "withdrawn", _("Taken off the waitlist")
+
+
+# Enrolments that take up one of a run's places (capacity and fill rate count these).
+HOLDING_PLACE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 
 class Enrolment(models.Model):

@@ -1,0 +1,22 @@
+"""Fetch a session for a user: the client's access rules decide, and the look is logged."""
+
+from django.http import HttpRequest
+
+from rph.accounts.access import Access, Need
+from treatment.access import through_client
+from treatment.models import Session
+
+
+def get_session_for_user(
+    request: HttpRequest, pk: int, need: Need = Need.CONTACT_READ
+) -> tuple[Session, Access]:
+    queryset = Session.objects.select_related(
+        "episode__client__team",
+        "episode__primary_therapist",
+        "therapist",
+        "offer",
+        "guided_self_help",
+        "attendance_recorded_by",
+        "note_updated_by",
+    )
+    return through_client(request, queryset, pk, need, client_field="episode__client_id")
