@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # gettext: compilemessages turns locale/*.po into the .mo files Django reads.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system rph \
     && useradd --system --gid rph --home-dir /app --no-create-home rph

@@ -18,17 +18,22 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-.PHONY: run test install install-test messages lint browser
+.PHONY: run test install install-test messages lint browser pdf-libs
 
 $(PY):
 	@missing=""; $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing=python3-venv; $(APT_INSTALL)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade --quiet pip
 
-install: $(PY)
+## WeasyPrint (letters, reports as PDF) needs Pango and a font with æøå.
+pdf-libs:
+	@missing=""; ldconfig -p | grep -q libpangoft2-1.0 \
+		|| missing="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; $(APT_INSTALL)
+
+install: $(PY) pdf-libs
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(PY)
+install-test: $(PY) pdf-libs
 	$(BIN)/pip install --quiet -e '.[test]'
 
 messages:

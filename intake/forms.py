@@ -4,10 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.fodselsnummer import normalize
-from intake.models import Client
+from intake.models import Client, GeneralPractitioner
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.audit.services import BREAK_GLASS_MIN_REASON
+
+
+def gp_picker(field: forms.ModelChoiceField, team: Team, keep: int | None = None) -> None:
+    """The client's GP (fastlege), picked by name and practice among the team's area's GPs."""
+    field.queryset = GeneralPractitioner.objects.for_picker(team, keep=keep)
+    field.required = False
+    field.empty_label = _("No GP chosen")
+    field.help_text = _("GPs serving the team's municipalities, by name and practice.")
 
 
 def _helper(submit_label: str) -> FormHelper:
@@ -28,10 +36,12 @@ class ClientContactForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ["first_name", "last_name", "fodselsnummer", "phone", "email", "home_municipality"]
+        fields += ["gp"]
 
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["home_municipality"].queryset = team.municipalities.all()
+        gp_picker(self.fields["gp"], team, keep=self.instance.gp_id)
         self.helper = _helper(_("Save"))
 
     def clean_fodselsnummer(self) -> str:

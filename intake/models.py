@@ -88,6 +88,30 @@ class ClientQuerySet(models.QuerySet["Client"]):
         )
 
 
+class GeneralPractitionerQuerySet(models.QuerySet["GeneralPractitioner"]):
+    def serving(self, team: Team) -> "GeneralPractitionerQuerySet":
+        """GPs serving any of the team's municipalities."""
+        return self.filter(_serves(team))
+
+    def for_picker(self, team: Team, keep: int | None = None) -> "GeneralPractitionerQuerySet":
+        """Active GPs serving the team, and the client's present GP (`keep`) whatever it is."""
+        return self.filter(Q(_serves(team), active=True) | Q(pk=keep)).order_by("name", "practice")
+
+    def matching(self, text: str) -> "GeneralPractitionerQuerySet":
+        """Every word of `text` in the name or the practice (case-insensitive)."""
+        found = self
+        for word in text.split():
+            found = found.filter(Q(name__icontains=word) | Q(practice__icontains=word))
+        return found
+
+
+def _serves(team: Team) -> models.Exists:
+    served = GeneralPractitioner.municipalities.through.objects.filter(
+        generalpractitioner=models.OuterRef("pk"), municipality__teams=team
+    )
+    return models.Exists(served)
+
+
 class GeneralPractitioner(models.Model):
     """A GP (fastlege) from the registry; shared by all teams (public information)."""
 
@@ -108,6 +132,8 @@ class GeneralPractitioner(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GeneralPractitionerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "practice"]

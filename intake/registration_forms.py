@@ -18,7 +18,8 @@ from phonenumber_field.formfields import PhoneNumberField
 from intake.age import MINIMUM_AGE
 from intake.fodselsnummer import birth_date as fnr_birth_date
 from intake.fodselsnummer import normalize
-from intake.models import Channel, Concern, Referrer
+from intake.forms import gp_picker
+from intake.models import Channel, Concern, GeneralPractitioner, Referrer
 from intake.services import MAX_AGE, MAX_FREE_TEXT
 from rph.accounts.models import Municipality, Team
 
@@ -36,6 +37,7 @@ REGISTER_FIELDS = (
     "phone",
     "email",
     "home_municipality",
+    "gp",
     "channel",
     "referrer",
     "referrer_name",
@@ -93,6 +95,7 @@ class ContactRegisterForm(forms.Form):
         queryset=Municipality.objects.none(),
         error_messages=MUNICIPALITY_ERRORS,
     )
+    gp = forms.ModelChoiceField(label=_("GP"), queryset=GeneralPractitioner.objects.none())
     channel = forms.ChoiceField(
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )
@@ -131,6 +134,7 @@ class ContactRegisterForm(forms.Form):
                 self.fields[name].required = False
         self.fields["home_municipality"].queryset = team.municipalities.order_by("name")
         self.fields["home_municipality"].empty_label = _("Choose a municipality")
+        gp_picker(self.fields["gp"], team)
         self.fields["age"].help_text = _(
             "If the birth date is not known. The service is for people aged %(age)d and over."
         ) % {"age": MINIMUM_AGE}
@@ -157,6 +161,7 @@ class ContactRegisterForm(forms.Form):
                     css_class="row",
                 ),
                 "home_municipality",
+                "gp",
             ),
             Fieldset(
                 _("The contact"),

@@ -20,6 +20,7 @@ from intake.models import (
     Concern,
     Contact,
     ContactAttempt,
+    GeneralPractitioner,
     Referrer,
 )
 from rph.accounts.models import Municipality, Team, TeamMembership, User
@@ -32,7 +33,7 @@ def client_set_care_team(*, client: Client, members: Iterable[User]) -> None:
 
 
 CONTACT_FIELDS = frozenset(
-    {"first_name", "last_name", "fodselsnummer", "phone", "email", "home_municipality"}
+    {"first_name", "last_name", "fodselsnummer", "phone", "email", "home_municipality", "gp"}
 )
 
 
@@ -236,6 +237,7 @@ def contact_register(
     phone: str | PhoneNumber = "",
     email: str = "",
     home_municipality: Municipality | None = None,
+    gp: GeneralPractitioner | None = None,
     referrer_name: str = "",
     concerns: Iterable[str] = (),
     free_text: str = "",
@@ -248,7 +250,7 @@ def contact_register(
     """Register a contact, on an existing client or on a new one (with an empty care team).
 
     With `client`, the client fields only fill in what the record lacks (phone, e-mail,
-    fødselsnummer, birth date); nothing is overwritten. Raises ValidationError with
+    fødselsnummer, birth date, GP); nothing is overwritten. Raises ValidationError with
     messages per field, and saves nothing, on bad input. The response-promise clock starts
     now: `deadline` is `registered_at` plus the team's promise.
     """
@@ -296,6 +298,7 @@ def contact_register(
         birth_date=None if "birth_date" in errors else birth_date,
         phone=phone,
         email=email,
+        gp=gp,
     )
     _client_errors(client, errors)
     if errors:

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from questionnaires.definitions import Definition
 
 WIDTH = 640
-LEFT, RIGHT = 44, 96  # room for the scale on the left, the cut-off label on the right
+LEFT, RIGHT = 44, 112  # room for the scale on the left, the cut-off label on the right
 TOP, BOTTOM = 22, 30
 PLOT_H, GAP = 130, 40
 INSET = 12  # keeps the first and last point off the panel's edges

@@ -93,6 +93,30 @@ class ReferralTo(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def listed(self) -> "LetterQuerySet":
+        """Without the PDF bytes, with what a list row shows."""
+        return self.defer("pdf", "facts").select_related("client", "gp", "approved_by", "episode")
+
+    def waiting_to_be_sent(self, team: Team) -> "LetterQuerySet":
+        return self.listed().filter(team=team, status=LetterStatus.APPROVED).order_by("approved_at")
+
+    def drafts_in_care_of(self, team: Team, user: object) -> "LetterQuerySet":
+        return (
+            self.listed()
+            .filter(team=team, status=LetterStatus.DRAFT, client__care_team=user)
+            .order_by("-drafted_at", "-pk")
+        )
+
+    def sent_despite_objection(self, team: Team) -> "LetterQuerySet":
+        return (
+            self.listed()
+            .filter(team=team, override_at__isnull=False)
+            .select_related("override_by")
+            .order_by("-override_at", "-pk")
+        )
+
+
 class Letter(models.Model):
     """An epikrise or a referral request to the GP: draft -> approved -> sent.
 
@@ -153,6 +177,8 @@ class Letter(models.Model):
     )
     override_at = models.DateTimeField(null=True, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)  # frozen at approval
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -40,6 +40,10 @@ class Notification(models.Model):
         CONTACT_OVERDUE = "contact_overdue", _("Contact overdue")
         RISK_ALERT = "risk_alert", _("Risk alert")
         RISK_ESCALATED = "risk_escalated", _("Escalated risk alert")
+        LETTER_SENT_DESPITE_OBJECTION = (
+            "letter_despite_objection",
+            _("Letter sent despite the client's objection"),
+        )
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(

@@ -138,7 +138,7 @@ def test_a_single_score_is_drawn_in_the_middle():
     root = parse(trend_chart_svg([Series(GAD7, (Point(week(0), 5),))]))
 
     (circle,) = root.iter(f"{{{NS['svg']}}}circle")
-    assert float(circle.get("cx")) == pytest.approx((44 + 640 - 96) / 2)
+    assert float(circle.get("cx")) == pytest.approx((44 + 640 - 112) / 2)
 
 
 def test_an_instrument_without_scores_is_described_as_such():

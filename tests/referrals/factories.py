@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from intake.models import GeneralPractitioner
-from referrals.models import Consent, Party
+from referrals.models import AcuteContact, AcuteService, Consent, Letter, LetterKind, Party
 
 
 class GeneralPractitionerFactory(factory.django.DjangoModelFactory):
@@ -28,3 +28,29 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     party = Party.GP
     given = True
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A draft epikrise; pass `client` and `drafted_by`. See tests/referrals/letter_data.py for
+    letters drafted from a real record."""
+
+    class Meta:
+        model = Letter
+
+    team = factory.SelfAttribute("client.team")
+    kind = LetterKind.EPIKRISE_ASSESSMENT
+    gp = factory.SelfAttribute("client.gp")
+    reason_for_contact = "Henvendte seg selv på telefon."
+    treatment_summary = "Kartlegging og plan."
+
+
+class AcuteContactFactory(factory.django.DjangoModelFactory):
+    """Pass `client` and `contacted_by`; the legevakt, contacted just now."""
+
+    class Meta:
+        model = AcuteContact
+
+    team = factory.SelfAttribute("client.team")
+    service = AcuteService.LEGEVAKT
+    contacted_at = factory.LazyFunction(timezone.now)
+    outcome = "Legevakten vurderer klienten i dag."
