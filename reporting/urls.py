@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401 (the paths come with the pages)
+from django.urls import path
+
+from reporting import dashboard_views, fhi_views, grant_views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("styringstall/", dashboard_views.dashboard, name="dashboard"),
+    path("styringstall/kapasitet/", dashboard_views.capacity, name="capacity"),
+    path("styringstall/tall/<str:key>/", dashboard_views.drilldown, name="drilldown"),
+    path("rapporter/eksport/", grant_views.exports, name="exports"),
+    path("rapporter/tilskudd/", grant_views.grant_report_page, name="grant_report"),
+    path("rapporter/tilskudd/pdf/", grant_views.grant_report_pdf, name="grant_report_pdf"),
+    path("rapporter/tilskudd/xlsx/", grant_views.grant_report_xlsx, name="grant_report_xlsx"),
+    path("rapporter/bemanning/", grant_views.staffing, name="staffing"),
+    path("rapporter/fhi/", fhi_views.fhi_export, name="fhi_export"),
+    path("rapporter/fhi/datakatalog/", fhi_views.fhi_dictionary, name="fhi_dictionary"),
+    path(
+        "rapporter/fhi/datakatalog.csv", fhi_views.fhi_dictionary_file, name="fhi_dictionary_file"
+    ),
+]

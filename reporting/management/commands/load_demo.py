@@ -3,7 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from intake.demo import load_clients, load_contacts
+from referrals.demo import load_referrals
 from rph.accounts.demo import DEMO_USERS, load_team
+from treatment.demo import load_treatment
 
 
 class Command(BaseCommand):
@@ -18,6 +20,8 @@ class Command(BaseCommand):
             team = load_team()
             created = load_clients(team)
             contacts = load_contacts(team)
+            load_referrals(team)  # GPs, consents, a few collaboration entries
+            load_treatment(team)  # episodes, sessions, a course run, guided self-help
         self.stdout.write(
             f"Demo team '{team}': {created} new synthetic clients, {contacts} open contacts."
         )
