@@ -2,7 +2,13 @@ from django.urls import path
 
 from intake import api as intake_api
 from questionnaires import api as questionnaires_api
+from referrals import api as referrals_api
+from referrals import letter_api
+from reporting import api as reporting_api
+from reporting import export_api
 from rph.accounts.api import Me
+from treatment import api as treatment_api
+from treatment import course_api, self_help_api, session_api
 
 urlpatterns = [
     path("me/", Me.as_view(), name="api-me"),
@@ -52,4 +58,100 @@ urlpatterns = [
         questionnaires_api.ResponseFhir.as_view(),
         name="api-response-fhir",
     ),
+    path("gps/", referrals_api.GpList.as_view(), name="api-gp-list"),
+    path("gps/<int:pk>/", referrals_api.GpDetail.as_view(), name="api-gp-detail"),
+    path(
+        "clients/<int:pk>/consents/",
+        referrals_api.ClientConsents.as_view(),
+        name="api-consent-list",
+    ),
+    path(
+        "clients/<int:pk>/collaboration/",
+        referrals_api.ClientCollaboration.as_view(),
+        name="api-collaboration-list",
+    ),
+    path("episodes/", treatment_api.EpisodeList.as_view(), name="api-episode-list"),
+    path("episodes/<int:pk>/", treatment_api.EpisodeDetail.as_view(), name="api-episode-detail"),
+    path(
+        "episodes/<int:pk>/offers/",
+        treatment_api.EpisodeOffers.as_view(),
+        name="api-episode-offers",
+    ),
+    path("episodes/<int:pk>/end/", treatment_api.EpisodeEnd.as_view(), name="api-episode-end"),
+    path("sessions/", session_api.SessionList.as_view(), name="api-session-list"),
+    path("sessions/<int:pk>/", session_api.SessionDetail.as_view(), name="api-session-detail"),
+    path(
+        "sessions/<int:pk>/cancel/",
+        session_api.SessionCancel.as_view(),
+        name="api-session-cancel",
+    ),
+    path(
+        "sessions/<int:pk>/attendance/",
+        session_api.SessionAttendance.as_view(),
+        name="api-session-attendance",
+    ),
+    path("sessions/<int:pk>/note/", session_api.SessionNote.as_view(), name="api-session-note"),
+    path("self-help/", self_help_api.SelfHelpList.as_view(), name="api-self-help-list"),
+    path(
+        "self-help/<int:pk>/", self_help_api.SelfHelpDetail.as_view(), name="api-self-help-detail"
+    ),
+    path(
+        "self-help/<int:pk>/calls/",
+        self_help_api.SelfHelpCalls.as_view(),
+        name="api-self-help-calls",
+    ),
+    path("self-help/<int:pk>/end/", self_help_api.SelfHelpEnd.as_view(), name="api-self-help-end"),
+    path("caseload/", self_help_api.Caseload.as_view(), name="api-caseload"),
+    path("course-types/", course_api.CourseTypeList.as_view(), name="api-course-type-list"),
+    path(
+        "course-types/<int:pk>/",
+        course_api.CourseTypeDetail.as_view(),
+        name="api-course-type-detail",
+    ),
+    path("course-runs/", course_api.CourseRunList.as_view(), name="api-course-run-list"),
+    path(
+        "course-runs/<int:pk>/", course_api.CourseRunDetail.as_view(), name="api-course-run-detail"
+    ),
+    path(
+        "course-meetings/<int:pk>/",
+        course_api.CourseMeetingDetail.as_view(),
+        name="api-course-meeting-detail",
+    ),
+    path(
+        "course-meetings/<int:pk>/attendance/",
+        course_api.CourseMeetingAttendance.as_view(),
+        name="api-course-meeting-attendance",
+    ),
+    path(
+        "course-enrolments/",
+        course_api.EnrolmentList.as_view(),
+        name="api-course-enrolment-list",
+    ),
+    path(
+        "course-enrolments/<int:pk>/",
+        course_api.EnrolmentDetail.as_view(),
+        name="api-course-enrolment-detail",
+    ),
+    path("dashboard/", reporting_api.Dashboard.as_view(), name="api-dashboard"),
+    path(
+        "dashboard/<str:key>/",
+        reporting_api.DashboardFigure.as_view(),
+        name="api-dashboard-figure",
+    ),
+    path("reports/grant/", export_api.GrantReportApi.as_view(), name="api-grant-report"),
+    path("reports/grant/pdf/", export_api.GrantPdfApi.as_view(), name="api-grant-pdf"),
+    path("reports/grant/xlsx/", export_api.GrantXlsxApi.as_view(), name="api-grant-xlsx"),
+    path(
+        "exports/fhi/dictionary/",
+        export_api.FhiDictionaryApi.as_view(),
+        name="api-fhi-dictionary",
+    ),
+    path("exports/fhi/<str:table>/", export_api.FhiExportApi.as_view(), name="api-fhi-export"),
+    path("letters/", letter_api.LetterList.as_view(), name="api-letter-list"),
+    path("letters/<int:pk>/", letter_api.LetterDetail.as_view(), name="api-letter-detail"),
+    path("letters/<int:pk>/pdf/", letter_api.LetterPdf.as_view(), name="api-letter-pdf"),
+    path(
+        "letters/<int:pk>/approve/", letter_api.LetterApprove.as_view(), name="api-letter-approve"
+    ),
+    path("letters/<int:pk>/send/", letter_api.LetterSend.as_view(), name="api-letter-send"),
 ]

@@ -4,6 +4,8 @@ Defaults run on a fresh clone (SQLite, a filesystem Celery broker). Production f
 with DEBUG off, a missing SECRET_KEY or ALLOWED_HOSTS stops the boot.
 """
 
+import hashlib
+import hmac
 import logging
 import secrets
 from datetime import timedelta
@@ -276,6 +278,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rph@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails, e.g. https://rph.kommune.no; without it e-mails carry paths only.
 SITE_URL = env.str("RPH_SITE_URL", default="").rstrip("/")
+# The FHI export's pseudonym key when the team lead gives none (reporting/fhi.py); derived
+# from SECRET_KEY unless set, so set it if SECRET_KEY may be rotated.
+EXPORT_KEY = (
+    env.str("RPH_EXPORT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"rph.reporting.fhi.export-key", hashlib.sha256).hexdigest()
+)
 
 # Questionnaire links to clients (questionnaires/sending.py): dev records them in the outbox
 # only; email sends e-mails; sms-http sends SMS through an HTTP gateway, and e-mails.
@@ -314,6 +322,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set that several serializers share.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionModeEnum": "treatment.models.SessionMode",
+        "SessionAttendanceEnum": "treatment.models.Attendance",
+        "EpisodeEndReasonEnum": "treatment.models.EndReason",
+        "LetterSentViaEnum": "referrals.models.SentVia",
+    },
 }
 
 # Celery: a broker that needs no server on a fresh clone, Redis when REDIS_URL is set.
@@ -380,4 +395,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

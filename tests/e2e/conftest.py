@@ -51,6 +51,7 @@ PHONE: dict[str, Any] = {
 class Server:
     url: str
     log: Path
+    env: dict[str, str]  # the server's environment, for manage.py against its database
 
 
 class _PostgresDatabase:
@@ -123,7 +124,8 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        # TimeoutError: a busy machine's server may take longer than the probe to answer.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     pytest.fail(
         f"The e2e server did not answer /healthz in {STARTUP_TIMEOUT:.0f} s:\n"
@@ -168,7 +170,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         _manage(env, "load_demo")  # while gunicorn boots: both take seconds
         _wait_until_healthy(process, url, log)
-        yield Server(url=url, log=log)
+        yield Server(url=url, log=log, env=env)
     finally:
         _stop(process)
         if postgres:

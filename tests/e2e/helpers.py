@@ -1,12 +1,19 @@
-"""Steps shared by the browser journeys: log in past the second factor, log out, run axe."""
+"""Steps shared by the browser journeys: log in past the second factor, log out, run axe,
+and run a line of Django against the server's database."""
 
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyotp
 from playwright.sync_api import Page, expect
 
 from rph.accounts.demo import DEMO_USERS, DemoUser
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Server
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 LOGIN_PATH = "/accounts/login/"
@@ -93,3 +100,23 @@ def assert_accessible(page: Page) -> None:
     __tracebackhide__ = True
     violations = axe_violations(page)
     assert not violations, f"axe on {page.url}:\n{violations}"
+
+
+def server_shell(server: "Server", code: str) -> str:
+    """Run `code` in `manage.py shell` on the server's database; returns what it printed.
+
+    For what no user does in the browser: reading a link the outbox would send by SMS, or
+    letting time pass (a booked session's time arriving). Never for a user's own steps.
+    """
+    __tracebackhide__ = True
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, f"manage.py shell failed:\n{result.stderr[-4000:]}"
+    return result.stdout
