@@ -231,9 +231,7 @@ def test_the_episode_page_shows_the_guided_self_help_to_the_care_team(personas, 
 def test_guided_self_help_ends_with_the_episode_on_both_pages(personas, login):
     self_help = _self_help(personas)  # a follow-up overdue while the episode was open
     ended = timezone.now() - DAY
-    Episode.objects.filter(pk=self_help.episode.pk).update(
-        ended_at=ended, end_reason="completed"
-    )
+    Episode.objects.filter(pk=self_help.episode.pk).update(ended_at=ended, end_reason="completed")
     session = login(personas.therapist)
     urls = [
         reverse("treatment:episode_detail", args=[self_help.episode.pk]),
