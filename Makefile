@@ -62,8 +62,11 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## make test: install what tests need and run every gate and the whole suite.
+## make test: install what tests need and run every gate and the whole suite: the unit and
+## page tests on one worker per CPU, then the browser tests (one server of their own).
+TEST_WORKERS ?= auto
 test: install-test browser messages lint
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v1
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report= --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-append --cov-report=term:skip-covered tests/e2e $(PYTEST_ARGS)

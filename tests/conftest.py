@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client as HttpClient
 from django.test.utils import override_settings
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from rph.accounts.models import Team, User
@@ -36,7 +37,10 @@ class Personas:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Tests read the Norwegian UI, so the catalogs must be compiled and current."""
+    """Tests read the Norwegian UI, so the catalogs must be compiled and current (by the
+    main process: pytest-xdist workers start after it and must not write the files too)."""
+    if hasattr(session.config, "workerinput"):
+        return
     locale = Path(__file__).resolve().parent.parent / "locale"
     for po in locale.glob("*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
@@ -84,6 +88,14 @@ def _clean_cache():
     _clear_own_cache_keys()
     yield
     _clear_own_cache_keys()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in English leaves the thread in English (LocaleMiddleware activates, never
+    deactivates): the next test must start in the default language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
