@@ -1,5 +1,11 @@
-"""The one way to fetch a client: first line of every view and API view."""
+"""The one way to fetch a client, or anything of one client: first line of every view and
+API view."""
 
+from collections.abc import Callable
+from operator import attrgetter
+from typing import TypeVar
+
+from django.db import models
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -8,6 +14,8 @@ from rph.accounts.access import Access, BreakGlassRequired, Need, decide
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.accounts.teams import role_in_team
 from rph.audit.services import access_log_record, break_glass_active
+
+Owned = TypeVar("Owned", bound=models.Model)
 
 
 def client_access(request: HttpRequest, client: Client, need: Need) -> Access:
@@ -43,6 +51,32 @@ def get_contact_for_user(
     if contact is None:
         raise Http404
     return contact, _check_and_log(request, contact.client, need)
+
+
+def get_owned_for_user(
+    request: HttpRequest,
+    queryset: models.QuerySet[Owned],
+    pk: int,
+    need: Need | Callable[[Owned], Need],
+    client_field: str = "client_id",
+) -> tuple[Owned, Access]:
+    """The same check as `get_client_for_user`, on an object that belongs to one client.
+
+    `client_field` names the client id on the object, e.g. "episode__client_id" for a
+    session (select_related("episode") in the queryset keeps that one query). `need` may
+    depend on the object (a letter's status).
+    """
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not isinstance(need, Need):
+        need = need(obj)
+    client, access = get_client_for_user(
+        request, attrgetter(client_field.replace("__", "."))(obj), need
+    )
+    if client_field == "client_id":
+        obj.client = client  # type: ignore[attr-defined]
+    return obj, access
 
 
 def _check_and_log(request: HttpRequest, client: Client, need: Need) -> Access:

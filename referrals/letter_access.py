@@ -8,9 +8,9 @@ overriding an objection need the care team (CLINICAL_WRITE).
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from intake.access import get_client_for_user
+from intake.access import get_owned_for_user
 from referrals.models import Letter, LetterStatus
 from rph.accounts.access import Access, Need
 
@@ -27,18 +27,7 @@ def get_letter_for_user(
     request: HttpRequest, pk: int, need: Need | Callable[[Letter], Need] = read_need
 ) -> tuple[Letter, Access]:
     """404 outside the client's team. `need` may depend on the letter (its status)."""
-    letter = (
-        Letter.objects.select_related(
-            "team", "gp", "drafted_by", "approved_by", "sent_by", "override_by", "episode"
-        )
-        .defer("pdf")
-        .filter(pk=pk)
-        .first()
-    )
-    if letter is None:
-        raise Http404
-    if not isinstance(need, Need):
-        need = need(letter)
-    client, access = get_client_for_user(request, letter.client_id, need)
-    letter.client = client
-    return letter, access
+    queryset = Letter.objects.select_related(
+        "team", "gp", "drafted_by", "approved_by", "sent_by", "override_by", "episode"
+    ).defer("pdf")
+    return get_owned_for_user(request, queryset, pk, need)

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.http import HttpRequest
 
+from intake.access import get_owned_for_user
 from rph.accounts.access import Access, Need
-from treatment.access import through_client
 from treatment.models import GuidedSelfHelp
 from treatment.self_help import self_help_queryset
 
@@ -19,4 +19,4 @@ def get_self_help_for_user(
         .with_follow_up_facts(today)
         .select_related("episode__client__team", "episode__primary_therapist", "offer")
     )
-    return through_client(request, queryset, pk, need, client_field="episode__client_id")
+    return get_owned_for_user(request, queryset, pk, need, client_field="episode__client_id")

@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest
 
+from intake.access import get_owned_for_user
 from rph.accounts.access import Access, Need
-from treatment.access import through_client
 from treatment.models import Session
 
 
@@ -19,4 +19,4 @@ def get_session_for_user(
         "attendance_recorded_by",
         "note_updated_by",
     )
-    return through_client(request, queryset, pk, need, client_field="episode__client_id")
+    return get_owned_for_user(request, queryset, pk, need, client_field="episode__client_id")
