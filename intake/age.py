@@ -16,5 +16,14 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - (0 if had_birthday else 1)
 
 
+def age_at_contact(
+    birth_date: datetime.date | None, recorded_age: int | None, day: datetime.date
+) -> int | None:
+    """From the birth date; else the age recorded at registration (some give only that)."""
+    if birth_date is not None:
+        return age_on(birth_date, day)
+    return recorded_age
+
+
 def under_minimum_age(age: int | None) -> bool:
     return age is not None and age < MINIMUM_AGE

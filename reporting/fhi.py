@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from intake.age import age_on
+from intake.age import age_at_contact
 from intake.assessment_choices import (
     Decision,
     Education,
@@ -419,11 +419,11 @@ def _episode_row(episode: Episode, names: Pseudonymiser) -> list[object]:
 
 def _age(episode: Episode) -> int | None:
     contact = episode.assessment.contact if episode.assessment else None
-    if contact is not None and contact.age_at_contact is not None:
-        return contact.age_at_contact
-    birth_date = episode.client.birth_date
-    on = contact.registered_at if contact else episode.started_at
-    return age_on(birth_date, timezone.localdate(on)) if birth_date else None
+    return age_at_contact(
+        episode.client.birth_date,
+        contact.age_at_contact if contact else None,
+        timezone.localdate(contact.registered_at if contact else episode.started_at),
+    )
 
 
 # The events file.

@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from intake.age import age_on
+from intake import age as intake_age
 from intake.assessment_choices import Education, ImmigrantBackground, Sex, Step, WorkStatus
 from intake.closing import CloseReason
 from intake.deadlines import ClockState, clock_state, deadline_for, time_left
@@ -892,10 +892,9 @@ def age_band(age: int | None) -> str:
 
 
 def age_at_contact(contact: ContactFact) -> int | None:
-    """From the birth date; else the age recorded at registration (some give only that)."""
-    if contact.birth_date is not None:
-        return age_on(contact.birth_date, timezone.localdate(contact.registered_at))
-    return contact.age_at_contact
+    return intake_age.age_at_contact(
+        contact.birth_date, contact.age_at_contact, timezone.localdate(contact.registered_at)
+    )
 
 
 @dataclass(frozen=True)

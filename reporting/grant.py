@@ -31,7 +31,6 @@ one team, year and municipality (the client's home municipality), or for all the
 """
 
 import datetime
-import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.assessment_choices import AssessmentStatus, Decision, ExclusionFactor, Step, WorkStatus
 from intake.models import Assessment, Concern, Contact
 from referrals.models import Letter, LetterKind, LetterStatus
+from reporting.figures import median
 from reporting.models import Staffing
 from rph.accounts.models import Municipality, Team
 from treatment.models import Episode, Offer
@@ -127,7 +127,8 @@ def _one_decimal(value: float) -> Decimal:
 
 
 def median_days(days: Sequence[int]) -> Decimal | None:
-    return _one_decimal(statistics.median(days)) if days else None
+    middle = median(days)
+    return None if middle is None else _one_decimal(middle)
 
 
 def mean_days(days: Sequence[int]) -> Decimal | None:
