@@ -18,7 +18,7 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-.PHONY: run test install install-test messages lint browser pdf-libs
+.PHONY: run test install install-test messages catalog lint browser pdf-libs
 
 $(PY):
 	@missing=""; $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing=python3-venv; $(APT_INSTALL)
@@ -57,6 +57,13 @@ browser:
 	command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 \
 		|| missing="$$missing docker-compose"; \
 	$(APT_INSTALL)
+
+## make catalog: refresh the Norwegian catalog from the source. No source locations and
+## sorted entries, so that branches adding strings merge without conflicts.
+catalog:
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin makemessages -l nb --no-location --no-obsolete \
+		--ignore=.venv --ignore=static --ignore=tests -v0
+	msgcat --sort-output -o locale/nb/LC_MESSAGES/django.po locale/nb/LC_MESSAGES/django.po
 
 lint:
 	$(BIN)/ruff check .
