@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from intake.access import get_client_for_user, get_contact_for_user
 from intake.models import Client, Contact
-from intake.ratelimit import seconds_to_next_window, self_referral_allowed
-from intake.registration_forms import ContactRegisterForm, SelfReferralForm
-from intake.selfreferral_views import DEFAULT_PROMISE_HOURS, body_too_large
+from intake.registration.forms import ContactRegisterForm, SelfReferralForm
+from intake.self_referral.ratelimit import seconds_to_next_window, self_referral_allowed
+from intake.self_referral.views import DEFAULT_PROMISE_HOURS, body_too_large
 from intake.serializers import (
     AccessEventSerializer,
     BreakGlassSerializer,

@@ -10,9 +10,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from intake import fodselsnummer as fnr
 from intake.age import age_on
-from intake.closing import CloseReason, failed_attempts, may_close
 from intake.deadlines import deadline_for
-from intake.duplicates import similar_names
 from intake.models import (
     AssessmentOffer,
     Channel,
@@ -23,6 +21,8 @@ from intake.models import (
     GeneralPractitioner,
     Referrer,
 )
+from intake.queue.closing import CloseReason, failed_attempts, may_close
+from intake.registration.duplicates import similar_names
 from rph.accounts.models import Municipality, Team, TeamMembership, User
 from rph.accounts.roles import CLINICAL_ROLES
 

@@ -7,7 +7,7 @@ from kombu.exceptions import OperationalError
 
 from questionnaires.models import Message
 from questionnaires.outbox import Outcome, message_send, outbox_sweep, retry_delay
-from questionnaires.risk import risk_alerts_escalate
+from questionnaires.risk.services import risk_alerts_escalate
 
 logger = logging.getLogger(__name__)
 

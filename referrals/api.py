@@ -13,10 +13,10 @@ from rest_framework.views import APIView
 
 from intake.access import get_client_for_user
 from intake.models import GeneralPractitioner
-from referrals.collaboration import COLLABORATION_PARTIES, collaboration_record
-from referrals.consent_access import get_client_for_clinical_read, get_client_for_register
-from referrals.consents import MAX_NOTE, MAX_RECIPIENT, consent_record, objects_to_epikrise
-from referrals.gps import POSTCODE, gp_save
+from referrals.collaboration.services import COLLABORATION_PARTIES, collaboration_record
+from referrals.consents.access import get_client_for_clinical_read, get_client_for_register
+from referrals.consents.services import MAX_NOTE, MAX_RECIPIENT, consent_record, objects_to_epikrise
+from referrals.gps.services import POSTCODE, gp_save
 from referrals.models import CollaborationEntry, Consent, Party, WorkAction
 from rph.accounts.access import Need
 from rph.accounts.models import Municipality

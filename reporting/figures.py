@@ -26,12 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intake import age as intake_age
-from intake.assessment_choices import Education, ImmigrantBackground, Sex, Step, WorkStatus
-from intake.closing import CloseReason
+from intake.assessments.choices import Education, ImmigrantBackground, Sex, Step, WorkStatus
 from intake.deadlines import ClockState, clock_state, deadline_for, time_left
 from intake.models import Channel, Contact, Referrer
+from intake.queue.closing import CloseReason
 from reporting.filters import Period
-from treatment.episode_badges import outcome_badge
+from treatment.episodes.badges import outcome_badge
 from treatment.models import Attendance, SessionPurpose
 from treatment.outcomes import EpisodeOutcome, Rate, rates
 

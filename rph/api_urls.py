@@ -3,12 +3,14 @@ from django.urls import path
 from intake import api as intake_api
 from questionnaires import api as questionnaires_api
 from referrals import api as referrals_api
-from referrals import letter_api
-from reporting import api as reporting_api
-from reporting import export_api
+from referrals.letters import api as letter_api
+from reporting.dashboard import api as reporting_api
+from reporting.exports import api as export_api
 from rph.accounts.api import Me
-from treatment import api as treatment_api
-from treatment import course_api, self_help_api, session_api
+from treatment.courses import api as course_api
+from treatment.episodes import api as treatment_api
+from treatment.self_help import api as self_help_api
+from treatment.sessions import api as session_api
 
 urlpatterns = [
     path("me/", Me.as_view(), name="api-me"),

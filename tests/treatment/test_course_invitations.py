@@ -13,7 +13,7 @@ from questionnaires.models import Invitation, Message
 from tests.questionnaires.outbox_data import consenting_contact
 from tests.treatment.course_data import enrol, episode, run_with_meetings
 from tests.treatment.factories import EpisodeFactory
-from treatment import courses
+from treatment.courses import services as courses
 from treatment.models import CourseMeeting, EnrolmentStatus
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from rph.accounts.roles import Role
 from tests.accounts.factories import member
 from tests.treatment.course_data import course_type, enrol, episode, run_with_meetings
 from tests.treatment.factories import MeetingAttendanceFactory, OfferFactory
-from treatment import courses
-from treatment.course_schedule import MeetingPlan
+from treatment.courses import services as courses
+from treatment.courses.schedule import MeetingPlan
 from treatment.models import (
     CourseKind,
     CourseRun,
