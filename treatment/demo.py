@@ -31,7 +31,7 @@ from intake.models import (
     Mode,
     Referrer,
 )
-from intake.services import contact_register
+from intake.registration.services import contact_register
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit
 from rph.accounts.models import Team, User

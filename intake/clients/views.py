@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from intake.access import get_client_for_user
 from intake.clients.forms import BreakGlassForm, CareTeamForm, ClientContactForm
 from intake.clients.page import client_page_context, client_sections
+from intake.clients.services import client_set_care_team, client_update_contact
 from intake.models import Client
-from intake.services import client_set_care_team, client_update_contact
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES

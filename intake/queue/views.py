@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intake import services
 from intake.access import get_contact_for_user
 from intake.deadlines import ClockState, clock_state, time_left
 from intake.models import AssessmentOffer, Concern, Contact, ContactAttempt
+from intake.queue import services
 from intake.queue.closing import LETTER_REASONS, CloseReason, failed_attempts, health_words_in
 from intake.queue.forms import AttemptForm, CloseForm, HeldForm, OfferForm, QueueFilterForm
 from rph.accounts.access import Access, Need

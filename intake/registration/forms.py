@@ -20,7 +20,7 @@ from intake.clients.forms import gp_picker
 from intake.fodselsnummer import birth_date as fnr_birth_date
 from intake.fodselsnummer import normalize
 from intake.models import Channel, Concern, GeneralPractitioner, Referrer
-from intake.services import MAX_AGE, MAX_FREE_TEXT
+from intake.registration.services import MAX_AGE, MAX_FREE_TEXT
 from rph.accounts.models import Municipality, Team
 
 MUNICIPALITY_ERRORS = {

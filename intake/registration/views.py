@@ -19,7 +19,7 @@ from intake.access import get_client_for_user
 from intake.age import MINIMUM_AGE, age_on, under_minimum_age
 from intake.models import Client
 from intake.registration.forms import ContactRegisterForm
-from intake.services import contact_register
+from intake.registration.services import contact_register
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES

@@ -5,14 +5,13 @@ Metadata only: the letter's text and facts are in the PDF. Bad input is answered
 (a stale version with 409) rather than raised, so the access-log row of the look is kept.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -85,21 +84,6 @@ def _teams(user: object, roles: frozenset) -> list[int]:
     return [team for team, role in roles_by_team(user).items() if role in roles]
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _refused(exc: DjangoValidationError) -> Response:
-    conflict = getattr(exc, "code", None) in ("conflict", "already_sent", "not_draft")
-    code = status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST
-    return Response(_error_data(exc), status=code)
-
-
 class LetterList(generics.ListAPIView):
     """Letters of the user's teams: approved and sent ones for everyone working with clients,
     drafts only for clients in the user's care. `?client=` (logged) and `?status=` filter."""
@@ -120,7 +104,7 @@ class LetterList(generics.ListAPIView):
         if not request.query_params.get("client", "0").isdigit():
             errors["client"] = [_("The client is given by its number.")]
         if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError(errors)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Letter]:
@@ -166,14 +150,8 @@ class LetterApprove(APIView):
     def post(self, request: Request, pk: int) -> Response:
         letter, _access = get_letter_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = ApproveSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            letter_approve(
-                letter=letter, by=request.user, version=serializer.validated_data["version"]
-            )
-        except DjangoValidationError as exc:
-            return _refused(exc)
+        serializer.is_valid(raise_exception=True)
+        letter_approve(letter=letter, by=request.user, version=serializer.validated_data["version"])
         return Response(LetterSerializer(letter).data)
 
 
@@ -184,19 +162,15 @@ class LetterSend(APIView):
         clinician in the care team must give `override_reason`; the team lead is notified."""
         letter, access = get_letter_for_user(request, pk, send_need)
         serializer = SendSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         may_override = access.basis == Basis.CARE_TEAM  # consulted only on an objection
-        try:
-            letter_send(
-                letter=letter,
-                by=request.user,
-                via=data["via"],
-                sent_on=data["sent_on"],
-                override_reason=data.get("override_reason", ""),
-                may_override=may_override,
-            )
-        except DjangoValidationError as exc:
-            return _refused(exc)
+        letter_send(
+            letter=letter,
+            by=request.user,
+            via=data["via"],
+            sent_on=data["sent_on"],
+            override_reason=data.get("override_reason", ""),
+            may_override=may_override,
+        )
         return Response(LetterSerializer(letter).data)

@@ -7,10 +7,10 @@ Only ids leave here: a client's name is fetched through the client endpoint, whi
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,7 +31,7 @@ PARAMETERS = [
 ]
 
 
-def _filters(request: Request) -> Filters | Response:
+def _filters(request: Request) -> Filters:
     requested = request.query_params.get("team", "")
     if requested:
         team_id = int(requested) if requested.isdigit() else None
@@ -43,11 +43,7 @@ def _filters(request: Request) -> Filters | Response:
     team = Team.objects.get(pk=team_id)
     filters, form = read_filters(request.query_params, team=team, today=timezone.localdate())
     if filters is None:
-        errors = {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in form.errors.items()
-        }
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        raise DjangoValidationError(form.errors.as_data())
     return filters
 
 
@@ -78,8 +74,6 @@ class Dashboard(APIView):
     @extend_schema(operation_id="dashboard", parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         filters = _filters(request)
-        if isinstance(filters, Response):
-            return filters
         board = dashboard_for(filters, now=timezone.now())
         sections = [
             {
@@ -98,8 +92,6 @@ class DashboardFigure(APIView):
     )
     def get(self, request: Request, key: str) -> Response:
         filters = _filters(request)
-        if isinstance(filters, Response):
-            return filters
         figure = dashboard_for(filters, now=timezone.now()).figure(key)
         if figure is None:
             raise NotFound

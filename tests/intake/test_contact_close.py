@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from intake.models import Contact, ContactAttempt
 from intake.queue.closing import CloseReason
-from intake.services import attempt_record, contact_close
+from intake.queue.services import attempt_record, contact_close
 from tests.intake.factories import ContactFactory
 
 Outcome = ContactAttempt.Outcome

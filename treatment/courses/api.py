@@ -59,19 +59,6 @@ class ClinicalWrites(WorksWithClients):
         return RunsCourses().has_permission(request, view)
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _bad(data: object) -> Response:
-    return Response(data, status=status.HTTP_400_BAD_REQUEST)
-
-
 # -- Serializers ---------------------------------------------------------------------------
 
 
@@ -251,14 +238,10 @@ class CourseTypeList(generics.ListAPIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         serializer = CourseTypeSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
-        try:
-            course_type = services.course_type_save(
-                course_type=CourseType(team=membership.team, **serializer.validated_data)
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        serializer.is_valid(raise_exception=True)
+        course_type = services.course_type_save(
+            course_type=CourseType(team=membership.team, **serializer.validated_data)
+        )
         return Response(CourseTypeSerializer(course_type).data, status=status.HTTP_201_CREATED)
 
 
@@ -274,14 +257,10 @@ class CourseTypeDetail(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         course_type, _role = get_course_type_for_user(request, pk)
         serializer = CourseTypeSerializer(course_type, data=request.data, partial=True)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         for field, value in serializer.validated_data.items():
             setattr(course_type, field, value)
-        try:
-            services.course_type_save(course_type=course_type)
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        services.course_type_save(course_type=course_type)
         return Response(CourseTypeSerializer(course_type).data)
 
 
@@ -301,45 +280,47 @@ class CourseRunList(generics.ListAPIView):
     @extend_schema(request=CourseRunCreateSerializer, responses={201: CourseRunSerializer})
     def post(self, request: Request) -> Response:
         serializer = CourseRunCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         course_type = CourseType.objects.filter(
             pk=data["course_type"], team__in=_teams(request, COURSE_STAFF_ROLES)
         ).first()
         if course_type is None:
-            return _bad({"course_type": [_("Choose one of your team's course types.")]})
+            raise serializers.ValidationError(
+                {"course_type": [_("Choose one of your team's course types.")]}
+            )
         team: Team = course_type.team
         leaders = list(User.objects.filter(pk__in=data["leaders"]))
         if len(leaders) != len(set(data["leaders"])):
-            return _bad({"leaders": [_("The leaders must be therapists in the team.")]})
+            raise serializers.ValidationError(
+                {"leaders": [_("The leaders must be therapists in the team.")]}
+            )
         municipality = None
         if data.get("municipality") is not None:
             municipality = Municipality.objects.filter(pk=data["municipality"]).first()
             if municipality is None:
-                return _bad({"municipality": [_("Choose one of the team's municipalities.")]})
+                raise serializers.ValidationError(
+                    {"municipality": [_("Choose one of the team's municipalities.")]}
+                )
         plan = MeetingPlan(
             first_day=data["first_day"],
             start_time=data["start_time"],
             count=data.get("count") or course_type.meetings,
             interval_days=data["interval_days"],
         )
-        try:
-            run = services.course_run_create(
-                team=team,
-                course_type=course_type,
-                title=data["title"],
-                location=data["location"],
-                time_of_day=data["time_of_day"],
-                leaders=leaders,
-                capacity=data["capacity"],
-                municipality=municipality,
-                plan=plan,
-                duration_minutes=data["duration_minutes"],
-                created_by=request.user,
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        run = services.course_run_create(
+            team=team,
+            course_type=course_type,
+            title=data["title"],
+            location=data["location"],
+            time_of_day=data["time_of_day"],
+            leaders=leaders,
+            capacity=data["capacity"],
+            municipality=municipality,
+            plan=plan,
+            duration_minutes=data["duration_minutes"],
+            created_by=request.user,
+        )
         body = CourseRunSerializer(_runs([team.pk]).get(pk=run.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -366,18 +347,14 @@ class CourseMeetingDetail(APIView):
         """Move, shorten or cancel the meeting; links sent for the old time stop working."""
         meeting, _role = get_meeting_for_user(request, pk, COURSE_STAFF_ROLES)
         serializer = MeetingUpdateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            meeting = services.course_meeting_save(
-                meeting=meeting,
-                starts_at=data.get("starts_at", meeting.starts_at),
-                duration_minutes=data.get("duration_minutes", meeting.duration_minutes),
-                cancelled=data.get("cancelled", meeting.cancelled),
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        meeting = services.course_meeting_save(
+            meeting=meeting,
+            starts_at=data.get("starts_at", meeting.starts_at),
+            duration_minutes=data.get("duration_minutes", meeting.duration_minutes),
+            cancelled=data.get("cancelled", meeting.cancelled),
+        )
         return Response(MeetingSerializer(meeting).data)
 
 
@@ -413,28 +390,26 @@ class CourseMeetingAttendance(APIView):
     def put(self, request: Request, pk: int) -> Response:
         meeting, _role = get_meeting_for_user(request, pk, COURSE_STAFF_ROLES)
         serializer = AttendanceSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         listed = {row.episode.pk for row in services.meeting_participants(meeting)}
         marks = {row["episode"]: row["attended"] for row in data["attendance"]}
         added_ids = [episode for episode in marks if episode not in listed]
         if any(not marks[episode] for episode in added_ids):
-            return _bad({"attendance": [_("Add only clients who came.")]})
+            raise serializers.ValidationError({"attendance": [_("Add only clients who came.")]})
         added = list(Episode.objects.filter(pk__in=added_ids, team_id=meeting.run.team_id))
         if len(added) != len(added_ids):
-            return _bad({"attendance": [_("Choose an open episode in the team.")]})
-        try:
-            services.meeting_attendance_record(
-                meeting=meeting,
-                marks={episode: value for episode, value in marks.items() if episode in listed},
-                unregistered=data["unregistered_attendees"],
-                relatives=data["relatives"],
-                add_episodes=added,
-                by=request.user,
+            raise serializers.ValidationError(
+                {"attendance": [_("Choose an open episode in the team.")]}
             )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        services.meeting_attendance_record(
+            meeting=meeting,
+            marks={episode: value for episode, value in marks.items() if episode in listed},
+            unregistered=data["unregistered_attendees"],
+            relatives=data["relatives"],
+            add_episodes=added,
+            by=request.user,
+        )
         meeting.refresh_from_db()
         return Response(_attendance_body(meeting))
 
@@ -464,26 +439,26 @@ class EnrolmentList(generics.ListAPIView):
     @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer})
     def post(self, request: Request) -> Response:
         serializer = EnrolmentCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         episode, _access = get_episode_for_user(request, data["episode"], Need.CLINICAL_WRITE)
         course_type = CourseType.objects.filter(
             pk=data["course_type"], team_id=episode.team_id
         ).first()
         if course_type is None:
-            return _bad({"course_type": [_("Choose one of the team's active courses.")]})
+            raise serializers.ValidationError(
+                {"course_type": [_("Choose one of the team's active courses.")]}
+            )
         run = None
         if data.get("run") is not None:
             run = CourseRun.objects.filter(pk=data["run"], team_id=episode.team_id).first()
             if run is None:
-                return _bad({"run": [_("Choose a run of the same course type.")]})
-        try:
-            enrolment = services.enrolment_create(
-                episode=episode, course_type=course_type, run=run, by=request.user
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+                raise serializers.ValidationError(
+                    {"run": [_("Choose a run of the same course type.")]}
+                )
+        enrolment = services.enrolment_create(
+            episode=episode, course_type=course_type, run=run, by=request.user
+        )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -501,13 +476,9 @@ class EnrolmentDetail(APIView):
         `status` completed or dropped_out (with `evaluation`): at the end of the run."""
         enrolment, _role = get_enrolment_for_user(request, pk)
         serializer = EnrolmentUpdateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            self._apply(enrolment, data)
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        self._apply(enrolment, data)
         enrolment.refresh_from_db()
         return Response(EnrolmentSerializer(enrolment).data)
 

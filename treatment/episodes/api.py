@@ -6,7 +6,6 @@ answered with 400 rather than raised: a raised error rolls back the request's tr
 and with it the access-log row of the look at the record.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -161,19 +160,6 @@ class EpisodeEndSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _bad(data: object) -> Response:
-    return Response(data, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _detail(episode: Episode) -> dict:
     facts = (
         Episode.objects.with_outcome_facts()
@@ -207,7 +193,7 @@ class EpisodeList(generics.ListAPIView):
         if not (params.get("client") or "0").isdigit():
             errors["client"] = [_("Give the client's id.")]
         if errors:
-            return _bad(errors)
+            raise serializers.ValidationError(errors)
         return super().get(request)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -240,26 +226,24 @@ class EpisodeOffers(APIView):
         """Step up or down (`end_current`: the offer replaced) or add an offer alongside."""
         episode, _access = get_episode_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = OfferCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         end_current = None
         if data.get("end_current") is not None:
             end_current = Offer.objects.filter(episode=episode, pk=data["end_current"]).first()
             if end_current is None:
-                return _bad({"end_current": [_("Choose an open offer in this episode.")]})
-        try:
-            offer = services.offer_add(
-                episode=episode,
-                step=data["step"],
-                start_reason=data["start_reason"],
-                note=data["note"],
-                by=request.user,
-                end_current=end_current,
-                started_on=data.get("started_on"),
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+                raise serializers.ValidationError(
+                    {"end_current": [_("Choose an open offer in this episode.")]}
+                )
+        offer = services.offer_add(
+            episode=episode,
+            step=data["step"],
+            start_reason=data["start_reason"],
+            note=data["note"],
+            by=request.user,
+            end_current=end_current,
+            started_on=data.get("started_on"),
+        )
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
@@ -269,10 +253,6 @@ class EpisodeEnd(APIView):
         """End the episode; open offers end with it. 400 if it has ended already."""
         episode, _access = get_episode_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = EpisodeEndSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
-        try:
-            services.episode_end(episode=episode, by=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        serializer.is_valid(raise_exception=True)
+        services.episode_end(episode=episode, by=request.user, **serializer.validated_data)
         return Response(_detail(episode))

@@ -3,7 +3,6 @@ user's caseload. The same rules as the pages: one record through its client's ac
 (logged); bad input is answered with 400, not raised, so the access-log row stays."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -105,19 +104,6 @@ class EndSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True)
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _bad(data: object) -> Response:
-    return Response(data, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _fresh(self_help: GuidedSelfHelp) -> GuidedSelfHelp:
     """Read back after a write, with the follow-up facts (the look is already logged)."""
     facts = self_help_queryset().with_follow_up_facts(timezone.localdate())
@@ -158,14 +144,10 @@ class SelfHelpList(APIView):
     def post(self, request: Request) -> Response:
         """Start guided self-help in an episode (`episode`: its id)."""
         serializer = StartSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         episode, _access = get_episode_for_user(request, data.pop("episode"), Need.CLINICAL_WRITE)
-        try:
-            started = self_help_start(episode=episode, by=request.user, **data)
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        started = self_help_start(episode=episode, by=request.user, **data)
         return Response(SelfHelpSerializer(_fresh(started)).data, status=status.HTTP_201_CREATED)
 
 
@@ -194,19 +176,17 @@ class SelfHelpCalls(APIView):
             request, pk, Need.CLINICAL_WRITE, timezone.localdate()
         )
         serializer = CallLogSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         session_id = data.pop("session", None)
         session = None
         if session_id is not None:
             session = self_help.follow_ups.filter(pk=session_id).first()
             if session is None:
-                return _bad({"session": [_("Choose a booked call of this guided self-help.")]})
-        try:
-            call = self_help_call_log(self_help=self_help, by=request.user, session=session, **data)
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+                raise serializers.ValidationError(
+                    {"session": [_("Choose a booked call of this guided self-help.")]}
+                )
+        call = self_help_call_log(self_help=self_help, by=request.user, session=session, **data)
         return Response(CallSerializer(call).data, status=status.HTTP_201_CREATED)
 
 
@@ -216,16 +196,12 @@ class SelfHelpEnd(APIView):
         today = timezone.localdate()
         self_help, _access = get_self_help_for_user(request, pk, Need.CLINICAL_WRITE, today)
         serializer = EndSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
-        try:
-            self_help_end(
-                self_help=self_help,
-                by=request.user,
-                ended_on=serializer.validated_data.get("ended_on"),
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        serializer.is_valid(raise_exception=True)
+        self_help_end(
+            self_help=self_help,
+            by=request.user,
+            ended_on=serializer.validated_data.get("ended_on"),
+        )
         return Response(SelfHelpSerializer(_fresh(self_help)).data)
 
 

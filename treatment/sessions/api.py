@@ -8,12 +8,11 @@ A note saved with a stale `version` gets 409 with the text saved meanwhile.
 
 from datetime import date
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -139,17 +138,6 @@ def _session_data(session: Session, access: Access) -> dict:
     return serializer(session).data
 
 
-def _errors(exc: DjangoValidationError) -> Response:
-    if hasattr(exc, "error_dict"):
-        data = {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    else:
-        data = {"non_field_errors": exc.messages}
-    return Response(data, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _day(request: Request, name: str) -> date | None:
     value = request.query_params.get(name)
     if not value:
@@ -199,21 +187,17 @@ class SessionList(generics.ListAPIView):
     @extend_schema(request=SessionBookSerializer, responses={201: SessionSerializer})
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
-            return Response({"detail": _("Send a JSON object.")}, status=400)
+            raise exceptions.ParseError(_("Send a JSON object."))
         try:
             episode_id = int(str(request.data.get("episode")))
         except ValueError:
-            return Response({"episode": [_("Give the episode's id.")]}, status=400)
+            raise serializers.ValidationError({"episode": [_("Give the episode's id.")]}) from None
         episode, access = get_episode_for_user(request, episode_id, Need.CONTACT_WRITE)
         serializer = SessionBookSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         del fields["episode"]
-        try:
-            session = session_book(episode=episode, by=request.user, **fields)
-        except DjangoValidationError as exc:
-            return _errors(exc)
+        session = session_book(episode=episode, by=request.user, **fields)
         return Response(_session_data(session, access), status=status.HTTP_201_CREATED)
 
 
@@ -236,8 +220,7 @@ class SessionDetail(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         session, access = get_session_for_user(request, pk, Need.CONTACT_WRITE)
         serializer = SessionMoveSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
         current = {
             "starts_at": session.starts_at,
             "duration_minutes": session.duration_minutes,
@@ -245,12 +228,9 @@ class SessionDetail(APIView):
             "mode": session.mode,
             "location": session.location,
         }
-        try:
-            moved = session_move(
-                session=session, by=request.user, **(current | serializer.validated_data)
-            )
-        except DjangoValidationError as exc:
-            return _errors(exc)
+        moved = session_move(
+            session=session, by=request.user, **(current | serializer.validated_data)
+        )
         return Response(_session_data(moved, access))
 
 
@@ -259,14 +239,8 @@ class SessionCancel(APIView):
     def post(self, request: Request, pk: int) -> Response:
         session, access = get_session_for_user(request, pk, Need.CONTACT_WRITE)
         serializer = SessionCancelSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            cancelled = session_cancel(
-                session=session, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            return _errors(exc)
+        serializer.is_valid(raise_exception=True)
+        cancelled = session_cancel(session=session, by=request.user, **serializer.validated_data)
         return Response(_session_data(cancelled, access))
 
 
@@ -275,14 +249,10 @@ class SessionAttendance(APIView):
     def post(self, request: Request, pk: int) -> Response:
         session, access = get_session_for_user(request, pk, Need.CONTACT_WRITE)
         serializer = SessionAttendanceSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            recorded = session_attendance_record(
-                session=session, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            return _errors(exc)
+        serializer.is_valid(raise_exception=True)
+        recorded = session_attendance_record(
+            session=session, by=request.user, **serializer.validated_data
+        )
         return Response(_session_data(recorded, access))
 
 
@@ -302,14 +272,11 @@ class SessionNote(APIView):
     def put(self, request: Request, pk: int) -> Response:
         session, access = get_session_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = SessionNoteSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
         try:
             saved = session_note_save(session=session, by=request.user, **serializer.validated_data)
         except NoteConflict as conflict:
             return Response(_conflict(conflict), status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            return _errors(exc)
         return Response(_session_data(saved, access))
 
 
