@@ -33,3 +33,5 @@ class QuestionnairesConfig(AppConfig):
         from questionnaires.client_section import questionnaire_section
 
         register_client_section(questionnaire_section)
+        # The outbox enqueues through the task module, which hands it its sender on import.
+        from questionnaires import tasks  # noqa: F401
