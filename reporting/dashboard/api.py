@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reporting.dashboard.queries import dashboard_for
-from reporting.figures import Figure
+from reporting.figures.base import Figure
 from reporting.filters import DASHBOARD_ROLES, Filters, read_filters
 from rph.accounts.models import Team
 from rph.accounts.teams import current_membership, role_in_team

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from intake.models import Contact
 from referrals.models import Letter, LetterKind, LetterStatus
-from reporting import figures
-from reporting.figures import (
+from reporting.figures import board
+from reporting.figures.base import Dashboard
+from reporting.figures.capacity import capacity_window
+from reporting.figures.facts import (
     ContactFact,
     Context,
-    Dashboard,
     EpisodeFact,
     Facts,
     OfferFact,
@@ -21,7 +22,6 @@ from reporting.figures import (
     RunFact,
     SelfHelpFact,
     SessionFact,
-    capacity_window,
 )
 from reporting.filters import Filters, team_therapists
 from treatment.models import (
@@ -45,7 +45,7 @@ def dashboard_for(filters: Filters, *, now: datetime) -> Dashboard:
         promise_hours=filters.team.response_promise_hours,
         therapists=_therapists(filters),
     )
-    return figures.dashboard(load_facts(filters), context)
+    return board.dashboard(load_facts(filters), context)
 
 
 def _window(filters: Filters) -> tuple[datetime, datetime]:

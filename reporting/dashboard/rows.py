@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Client, Contact
-from reporting.figures import Figure, Rows
+from reporting.figures.base import Figure, Rows
 from reporting.filters import Filters
 from rph.accounts.access import Basis
 from rph.audit.models import AccessEvent

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from reporting.dashboard.charts import Series, bar_chart_svg
 from reporting.dashboard.queries import dashboard_for
 from reporting.dashboard.rows import list_view_log, listing
-from reporting.figures import Group, Section
+from reporting.figures.base import Group, Section
 from reporting.filters import DASHBOARD_ROLES, FilterForm, Filters, default_filters, read_filters
 from reporting.templatetags.dashboard_tags import figure_value as display
 from rph.accounts.decorators import require_membership, team_role_required

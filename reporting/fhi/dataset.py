@@ -43,8 +43,8 @@ from intake.assessments.choices import (
 from intake.models import AssessmentOffer, Channel, Client, Referrer
 from questionnaires.models import Capture, Response
 from referrals.models import Consent, Party
-from reporting import figures
 from reporting.exports.safety import pseudonym, shift_days, shifted
+from reporting.figures import reach
 from reporting.grant.report import end_epikrise_facts, work_status_end
 from rph.accounts.models import Team
 from treatment.models import (
@@ -70,8 +70,8 @@ ITEMS = 10  # PHQ-9 has nine scored items and the unscored item 10; GAD-7 has se
 
 def age_band(age: int | None) -> str:
     """The dashboard's bands (one definition, reporting.figures), by key; empty if unknown."""
-    band = figures.age_band(age)
-    return "" if band == figures.UNKNOWN else band
+    band = reach.age_band(age)
+    return "" if band == reach.UNKNOWN else band
 
 
 def intensity(steps: Iterable[int]) -> str:
@@ -192,7 +192,7 @@ EPISODE_COLUMNS = (
         "age_band",
         "text",
         _("Age at the contact, in bands."),
-        ", ".join([figures.UNDER_16, *(key for key, *_limits in figures.AGE_BANDS)]),
+        ", ".join([reach.UNDER_16, *(key for key, *_limits in reach.AGE_BANDS)]),
     ),
     Column("sex", "text", _("Sex, as the client stated it at the assessment."), choices=Sex),
     Column("education", "text", _("Highest education, from the assessment."), choices=Education),

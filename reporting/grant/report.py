@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.assessments.choices import AssessmentStatus, Decision, ExclusionFactor, Step, WorkStatus
 from intake.models import Assessment, Concern, Contact
 from referrals.models import Letter, LetterKind, LetterStatus
-from reporting.figures import median
+from reporting.figures.base import median
 from reporting.models import Staffing
 from rph.accounts.models import Municipality, Team
 from treatment.models import Episode, Offer
