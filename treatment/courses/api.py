@@ -17,7 +17,7 @@ from rph.accounts.access import Need
 from rph.accounts.models import Municipality, Team, User
 from rph.accounts.roles import Role
 from rph.accounts.teams import current_membership, roles_by_team
-from treatment.courses import services
+from treatment.courses import attendance, enrolments, rules, services
 from treatment.courses.access import (
     COURSE_STAFF_ROLES,
     SCHEDULE_ROLES,
@@ -199,7 +199,7 @@ class EnrolmentCreateSerializer(serializers.Serializer):
 class EnrolmentUpdateSerializer(serializers.Serializer):
     run = serializers.IntegerField(required=False, help_text="Place a waiting client on a run.")
     status = serializers.ChoiceField(
-        choices=[EnrolmentStatus.WITHDRAWN, *services.RUN_ENDINGS], required=False
+        choices=[EnrolmentStatus.WITHDRAWN, *rules.RUN_ENDINGS], required=False
     )
     evaluation = serializers.IntegerField(min_value=1, max_value=6, required=False, allow_null=True)
 
@@ -369,7 +369,7 @@ def _attendance_body(meeting: CourseMeeting) -> dict[str, object]:
                 "enrolment": row.enrolment.pk if row.enrolment else None,
                 "attended": row.attended,
             }
-            for row in services.meeting_participants(meeting)
+            for row in attendance.meeting_participants(meeting)
         ],
         "unregistered_attendees": meeting.unregistered_attendees,
         "relatives": meeting.relatives,
@@ -392,7 +392,7 @@ class CourseMeetingAttendance(APIView):
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        listed = {row.episode.pk for row in services.meeting_participants(meeting)}
+        listed = {row.episode.pk for row in attendance.meeting_participants(meeting)}
         marks = {row["episode"]: row["attended"] for row in data["attendance"]}
         added_ids = [episode for episode in marks if episode not in listed]
         if any(not marks[episode] for episode in added_ids):
@@ -402,7 +402,7 @@ class CourseMeetingAttendance(APIView):
             raise serializers.ValidationError(
                 {"attendance": [_("Choose an open episode in the team.")]}
             )
-        services.meeting_attendance_record(
+        attendance.meeting_attendance_record(
             meeting=meeting,
             marks={episode: value for episode, value in marks.items() if episode in listed},
             unregistered=data["unregistered_attendees"],
@@ -456,7 +456,7 @@ class EnrolmentList(generics.ListAPIView):
                 raise serializers.ValidationError(
                     {"run": [_("Choose a run of the same course type.")]}
                 )
-        enrolment = services.enrolment_create(
+        enrolment = enrolments.enrolment_create(
             episode=episode, course_type=course_type, run=run, by=request.user
         )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
@@ -487,17 +487,17 @@ class EnrolmentDetail(APIView):
             run = CourseRun.objects.filter(pk=data["run"], team_id=enrolment.course_type.team_id)
             if not run.exists():
                 raise DjangoValidationError({"run": [_("Choose a run of the same course type.")]})
-            services.enrolment_place(enrolment=enrolment, run=run.get())
+            enrolments.enrolment_place(enrolment=enrolment, run=run.get())
         elif data.get("status") == EnrolmentStatus.WITHDRAWN:
-            services.enrolment_withdraw(enrolment=enrolment)
+            enrolments.enrolment_withdraw(enrolment=enrolment)
         elif "status" in data:
             if enrolment.run is None:
                 raise DjangoValidationError(_("The client is not on a course run."))
-            ending = services.RunEnding(
+            ending = enrolments.RunEnding(
                 enrolment_id=enrolment.pk,
                 status=data["status"],
                 evaluation=data.get("evaluation", enrolment.evaluation),
             )
-            services.course_run_complete(run=enrolment.run, endings=[ending])
+            enrolments.course_run_complete(run=enrolment.run, endings=[ending])
         else:
             raise DjangoValidationError(_("Send run, or status."))

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rph.accounts.models import Team
+from treatment.courses.attendance import Participant
+from treatment.courses.rules import RUN_ENDINGS
 from treatment.courses.schedule import MAX_INTERVAL_DAYS, MAX_MEETINGS, MeetingPlan
-from treatment.courses.services import RUN_ENDINGS, Participant
 from treatment.episodes.forms import clinical_members
 from treatment.models import (
     CourseMeeting,

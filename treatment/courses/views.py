@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
-from treatment.courses import services
+from treatment.courses import attendance, enrolments, rules, services
 from treatment.courses.access import (
     COURSE_STAFF_ROLES,
     SCHEDULE_ROLES,
@@ -35,13 +35,7 @@ from treatment.courses.forms import (
 )
 from treatment.episodes.access import get_episode_for_user
 from treatment.episodes.forms import add_service_errors
-from treatment.models import (
-    CourseMeeting,
-    CourseRun,
-    CourseType,
-    Enrolment,
-    EnrolmentStatus,
-)
+from treatment.models import CourseMeeting, CourseRun, CourseType, Enrolment, EnrolmentStatus
 
 
 def _to_run(run_id: int) -> HttpResponse:
@@ -169,7 +163,7 @@ def course_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         attended=Count("attendances", filter=Q(attendances__attended=True))
     ).order_by("starts_at", "pk")
     participants = (
-        run.enrolments.filter(status__in=services.PLACED_STATUSES)
+        run.enrolments.filter(status__in=rules.PLACED_STATUSES)
         .select_related("episode__client")
         .order_by("episode__client__last_name", "episode__client__first_name", "pk")
     )
@@ -179,7 +173,7 @@ def course_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leaders": run.leaders.order_by("first_name", "last_name"),
         "meetings": meetings,
         "participants": participants,
-        "next_meeting": services.next_meeting(run),
+        "next_meeting": attendance.next_meeting(run),
         "course_staff": role in COURSE_STAFF_ROLES,
     }
     return render(request, "treatment/course_run_detail.html", context)
@@ -213,7 +207,7 @@ def _meeting_form(request: HttpRequest, run: CourseRun, meeting: CourseMeeting) 
 def meeting_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _role = get_meeting_for_user(request, pk, COURSE_STAFF_ROLES)
     try:
-        sent = services.meeting_invitations_send(meeting=meeting, by=request.user)
+        sent = attendance.meeting_invitations_send(meeting=meeting, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -221,7 +215,7 @@ def meeting_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     return _to_run(meeting.run_id)
 
 
-def _links_message(sent: services.LinksSent) -> str:
+def _links_message(sent: attendance.LinksSent) -> str:
     parts = [
         ngettext(
             "Questionnaire links made for %(n)d participant.",
@@ -261,13 +255,15 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(
         request.POST or None,
         meeting=meeting,
-        participants=services.meeting_participants(meeting),
-        drop_in_candidates=services.drop_in_candidates(meeting) if drop_in and may_record else None,
+        participants=attendance.meeting_participants(meeting),
+        drop_in_candidates=attendance.drop_in_candidates(meeting)
+        if drop_in and may_record
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.meeting_attendance_record(
+            attendance.meeting_attendance_record(
                 meeting=meeting,
                 marks=form.marks(),
                 unregistered=data.get("unregistered") or 0,
@@ -299,7 +295,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """From the episode: on a course type's waitlist, or straight on a run with places."""
     episode, _access = get_episode_for_user(request, pk, Need.CLINICAL_WRITE)
-    runs = services.runs_with_places(
+    runs = enrolments.runs_with_places(
         CourseRun.objects.filter(
             team=episode.team, course_type__active=True, course_type__drop_in=False
         )
@@ -308,7 +304,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            enrolment = services.enrolment_create(
+            enrolment = enrolments.enrolment_create(
                 episode=episode, course_type=data["course_type"], run=data["run"], by=request.user
             )
         except ValidationError as exc:
@@ -335,7 +331,7 @@ def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("episode__client", "episode__primary_therapist")
         .order_by("waiting_since", "pk")
     )
-    runs = services.runs_with_places(CourseRun.objects.filter(course_type=course_type))
+    runs = enrolments.runs_with_places(CourseRun.objects.filter(course_type=course_type))
     context = {
         "course_type": course_type,
         "waiting": waiting,
@@ -348,13 +344,13 @@ def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def waitlist_place(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment, _role = get_enrolment_for_user(request, pk)
-    runs = services.runs_with_places(CourseRun.objects.filter(course_type=enrolment.course_type))
+    runs = enrolments.runs_with_places(CourseRun.objects.filter(course_type=enrolment.course_type))
     form = PlaceForm(request.POST, runs=runs)
     if not form.is_valid():
         messages.error(request, _("Choose a course run with free places."))
     else:
         try:
-            services.enrolment_place(enrolment=enrolment, run=form.cleaned_data["run"])
+            enrolments.enrolment_place(enrolment=enrolment, run=form.cleaned_data["run"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -370,7 +366,7 @@ def waitlist_place(request: HttpRequest, pk: int) -> HttpResponse:
 def waitlist_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment, _role = get_enrolment_for_user(request, pk)
     try:
-        services.enrolment_withdraw(enrolment=enrolment)
+        enrolments.enrolment_withdraw(enrolment=enrolment)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -386,23 +382,23 @@ def waitlist_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def course_run_complete(request: HttpRequest, pk: int) -> HttpResponse:
     run, _role = get_run_for_user(request, pk, COURSE_STAFF_ROLES)
-    enrolments = list(
-        run.enrolments.filter(status__in=services.PLACED_STATUSES)
+    placed = list(
+        run.enrolments.filter(status__in=rules.PLACED_STATUSES)
         .select_related("episode__client")
         .order_by("episode__client__last_name", "episode__client__first_name", "pk")
     )
-    form = RunCompleteForm(request.POST or None, enrolments=enrolments)
+    form = RunCompleteForm(request.POST or None, enrolments=placed)
     if request.method == "POST" and form.is_valid():
         endings = [
-            services.RunEnding(
+            enrolments.RunEnding(
                 enrolment_id=enrolment.pk,
                 status=form.cleaned_data[f"s{enrolment.pk}"],
                 evaluation=form.cleaned_data[f"e{enrolment.pk}"],
             )
-            for enrolment in enrolments
+            for enrolment in placed
         ]
         try:
-            services.course_run_complete(run=run, endings=endings)
+            enrolments.course_run_complete(run=run, endings=endings)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
