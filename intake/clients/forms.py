@@ -1,5 +1,3 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +6,7 @@ from intake.models import Client, GeneralPractitioner
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.audit.services import BREAK_GLASS_MIN_REASON
+from rph.forms import submit_helper
 
 
 def gp_picker(field: forms.ModelChoiceField, team: Team, keep: int | None = None) -> None:
@@ -16,12 +15,6 @@ def gp_picker(field: forms.ModelChoiceField, team: Team, keep: int | None = None
     field.required = False
     field.empty_label = _("No GP chosen")
     field.help_text = _("GPs serving the team's municipalities, by name and practice.")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 class ClientContactForm(forms.ModelForm):
@@ -42,7 +35,7 @@ class ClientContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["home_municipality"].queryset = team.municipalities.all()
         gp_picker(self.fields["gp"], team, keep=self.instance.gp_id)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
     def clean_fodselsnummer(self) -> str:
         value = self.cleaned_data["fodselsnummer"]
@@ -60,7 +53,7 @@ class BreakGlassForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Open the record"))
+        self.helper = submit_helper(_("Open the record"))
 
 
 class CareTeamForm(forms.Form):
@@ -76,4 +69,4 @@ class CareTeamForm(forms.Form):
         self.fields["members"].queryset = User.objects.filter(
             is_active=True, memberships__team=team, memberships__role__in=CLINICAL_ROLES
         ).order_by("first_name", "last_name")
-        self.helper = _helper(_("Save care team"))
+        self.helper = submit_helper(_("Save care team"))

@@ -1,7 +1,5 @@
 """Forms for the intake queue and the contact page: filters, attempts, offer, closing."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,16 +7,7 @@ from intake.models import Channel, ContactAttempt, Mode
 from intake.queue.closing import CloseReason
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
-
-DATETIME_HELP = _("dd.mm.yyyy hh:mm")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    # The template writes the <form> tag: each form posts to its own address.
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.add_input(Submit("submit", submit_label))
-    return helper
+from rph.forms import DATETIME_HELP, submit_helper
 
 
 class QueueFilterForm(forms.Form):
@@ -53,7 +42,7 @@ class AttemptForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Record attempt"))
+        self.helper = submit_helper(_("Record attempt"), form_tag=False)
 
 
 class OfferForm(forms.Form):
@@ -74,7 +63,7 @@ class OfferForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name")
         )
-        self.helper = _helper(_("Offer assessment"))
+        self.helper = submit_helper(_("Offer assessment"), form_tag=False)
 
 
 class HeldForm(forms.Form):
@@ -82,7 +71,7 @@ class HeldForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"), form_tag=False)
 
 
 class CloseForm(forms.Form):
@@ -92,4 +81,4 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Close contact"))
+        self.helper = submit_helper(_("Close contact"), form_tag=False)

@@ -23,6 +23,7 @@ from rph.accounts.access import Access, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.models import Team
 from rph.accounts.roles import CLIENT_ROLES
+from rph.forms import add_service_errors
 
 
 @dataclass(frozen=True)
@@ -126,15 +127,6 @@ def _contact_page(
     return render(request, "intake/contact_page.html", context)
 
 
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Attach a service's errors to the form: per field where it has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @require_POST
 def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     contact, access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
@@ -145,7 +137,7 @@ def contact_attempt(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attempt_record(contact=contact, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             saved = True
     if from_queue and request.htmx:  # type: ignore[attr-defined]
@@ -180,7 +172,7 @@ def contact_offer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assessment_offer(contact=contact, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The assessment has been offered. The clock has stopped."))
             return redirect("intake:contact_detail", pk=contact.pk)
@@ -199,7 +191,7 @@ def contact_held(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assessment_mark_held(offer=offer, held_at=form.cleaned_data["held_at"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The time of the assessment has been saved."))
             return redirect("intake:contact_detail", pk=contact.pk)
@@ -216,7 +208,7 @@ def contact_close(request: HttpRequest, pk: int) -> HttpResponse:
                 contact=contact, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact has been closed."))
             return redirect("intake:contact_closed", pk=contact.pk)

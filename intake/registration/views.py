@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,18 +22,10 @@ from intake.registration.services import contact_register
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES
+from rph.forms import add_service_errors
 
 NEW_CLIENT = "new"
 CONFIRM_STEP = "confirm"
-
-
-def add_service_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form's fields; any other key becomes a form error."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _age(data: dict[str, Any]) -> int | None:

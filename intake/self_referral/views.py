@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from intake.registration.forms import SelfReferralForm
 from intake.registration.services import self_referral_submit
-from intake.registration.views import add_service_errors
 from intake.self_referral.ratelimit import seconds_to_next_window, self_referral_allowed
 from rph.accounts.models import Team
+from rph.forms import add_service_errors
 
 logger = logging.getLogger(__name__)
 

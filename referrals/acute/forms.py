@@ -1,13 +1,12 @@
 from datetime import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.acute.services import MAX_OUTCOME
 from referrals.models import AcuteService
+from rph.forms import submit_helper
 
 
 def _now_to_the_minute() -> datetime:
@@ -30,6 +29,4 @@ class AcuteContactForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Record acute contact")))
+        self.helper = submit_helper(_("Record acute contact"), form_tag=False)

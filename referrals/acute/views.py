@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
-from intake.registration.views import add_service_errors
 from referrals.acute.forms import AcuteContactForm
 from referrals.acute.services import acute_contact_record, acute_contacts
 from referrals.consents.access import get_client_for_clinical_read
 from rph.accounts.access import Basis, Need
+from rph.forms import add_service_errors
 
 
 def acute_contact(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,11 +1,10 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.collaboration.services import COLLABORATION_PARTIES, MAX_AGREED, MAX_PARTICIPANTS
 from referrals.models import Consent, WorkAction
+from rph.forms import submit_helper
 
 
 class ConsentChoiceField(forms.ModelChoiceField):
@@ -51,6 +50,4 @@ class CollaborationForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["consent"]
         field.queryset = Consent.objects.filter(pk__in=[c.pk for c in consents])  # type: ignore[attr-defined]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Record")))
+        self.helper = submit_helper(_("Record"), form_tag=False)

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
-from intake.registration.views import add_service_errors
 from referrals.collaboration.forms import CollaborationForm
 from referrals.collaboration.services import (
     collaboration_record,
@@ -16,6 +15,7 @@ from referrals.collaboration.services import (
 )
 from referrals.consents.access import get_client_for_clinical_read
 from rph.accounts.access import Basis, Need
+from rph.forms import add_service_errors
 
 
 def collaboration(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,10 +1,9 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from referrals.consents.services import MAX_NOTE, MAX_RECIPIENT
 from referrals.models import Party
+from rph.forms import submit_helper
 
 GIVEN_CHOICES = [
     ("yes", _("Given")),
@@ -33,6 +32,4 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", _("Record")))
+        self.helper = submit_helper(_("Record"), form_tag=False)

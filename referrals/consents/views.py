@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
-from intake.registration.views import add_service_errors
 from referrals.consents.access import get_client_for_register
 from referrals.consents.forms import ConsentForm
 from referrals.consents.services import consent_record, current_consents
 from referrals.models import Consent, Party
 from rph.accounts.access import Basis, Need
+from rph.forms import add_service_errors
 
 
 def consents(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,17 +1,10 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import GeneralPractitioner
 from referrals.gps.services import MAX_FILE_BYTES, POSTCODE
 from rph.accounts.models import Municipality
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
+from rph.forms import submit_helper
 
 
 class GpImportForm(forms.Form):
@@ -23,7 +16,7 @@ class GpImportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Import"))
+        self.helper = submit_helper(_("Import"))
         self.helper.form_enctype = "multipart/form-data"
 
     def clean_file(self) -> bytes:
@@ -48,7 +41,7 @@ class GpForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip()

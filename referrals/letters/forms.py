@@ -1,7 +1,5 @@
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +8,11 @@ from intake.assessments.choices import WorkStatus
 from intake.models import Client
 from referrals.letters.services import OVERRIDE_MIN_REASON
 from referrals.models import Letter, LetterKind, ReferralTo, SentVia
+from rph.forms import submit_helper
 from treatment.models import Episode
 
 MAX_RECIPIENTS = 10
 TEXT_FIELDS = ("reason_for_contact", "assessment_summary", "risk_summary", "treatment_summary")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 class LetterCreateForm(forms.Form):
@@ -44,7 +37,7 @@ class LetterCreateForm(forms.Form):
         episodes = self.fields["episode"]
         episodes.queryset = Episode.objects.filter(client=client).order_by("-started_at")  # type: ignore[attr-defined]
         episodes.label_from_instance = _episode_label  # type: ignore[attr-defined]
-        self.helper = _helper(_("Write the draft"))
+        self.helper = submit_helper(_("Write the draft"))
 
 
 def _episode_label(episode: Episode) -> str:
@@ -101,7 +94,7 @@ class LetterEditForm(forms.Form):
             del self.fields["sick_leave_percentage_end"]
         for name in (*TEXT_FIELDS, "advice"):
             self.fields[name].widget.attrs["rows"] = 5
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
     @staticmethod
     def initial_for(letter: Letter) -> dict[str, Any]:
@@ -159,4 +152,4 @@ class LetterSendForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not may_override:
             del self.fields["override_reason"]
-        self.helper = _helper(_("Record as sent"))
+        self.helper = submit_helper(_("Record as sent"))

@@ -1,7 +1,7 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from rph.forms import submit_helper
 
 MIN_KEY_LENGTH = 16
 
@@ -46,5 +46,4 @@ class FhiExportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Export")))
+        self.helper = submit_helper(_("Export"))

@@ -1,11 +1,10 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import Staffing
 from rph.accounts.models import Municipality, Team
+from rph.forms import submit_helper
 
 FIRST_YEAR = 2012  # the first RPH pilots
 
@@ -57,5 +56,4 @@ class StaffingForm(forms.ModelForm):
         municipality = self.fields["municipality"]
         municipality.queryset = team.municipalities.all()
         municipality.empty_label = _("All the team's municipalities")
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Save staffing")))
+        self.helper = submit_helper(_("Save staffing"))

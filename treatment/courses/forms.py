@@ -1,13 +1,12 @@
 """Forms for the course pages. The services in treatment/courses/services.py validate again."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rph.accounts.models import Team
+from rph.forms import DATE_HELP, DATETIME_HELP, TIME_HELP, submit_helper
 from treatment.courses.attendance import Participant
 from treatment.courses.rules import RUN_ENDINGS
 from treatment.courses.schedule import MAX_INTERVAL_DAYS, MAX_MEETINGS, MeetingPlan
@@ -21,16 +20,7 @@ from treatment.models import (
     Episode,
 )
 
-DATE_HELP = _("dd.mm.yyyy")
-TIME_HELP = _("hh:mm")
-DATETIME_HELP = _("dd.mm.yyyy hh:mm")
 EVALUATIONS = [("", "–")] + [(str(n), str(n)) for n in range(1, 7)]
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 def _when(at: object) -> str:
@@ -59,7 +49,7 @@ class CourseTypeForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["meetings"].help_text = _("The usual number of meetings in a run.")
-        self.helper = _helper(_("Save course type"))
+        self.helper = submit_helper(_("Save course type"))
 
 
 class _RunFields(forms.ModelForm):
@@ -107,7 +97,7 @@ class CourseRunForm(_RunFields):
         self.fields["course_type"].queryset = CourseType.objects.filter(  # type: ignore[attr-defined]
             team=team, active=True
         )
-        self.helper = _helper(_("Create course run"))
+        self.helper = submit_helper(_("Create course run"))
 
     def plan(self) -> MeetingPlan:
         data = self.cleaned_data
@@ -122,7 +112,7 @@ class CourseRunForm(_RunFields):
 class CourseRunEditForm(_RunFields):
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, team=team, **kwargs)
-        self.helper = _helper(_("Save course run"))
+        self.helper = submit_helper(_("Save course run"))
 
 
 class MeetingForm(forms.Form):
@@ -147,7 +137,7 @@ class MeetingForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Save meeting"))
+        self.helper = submit_helper(_("Save meeting"))
 
 
 class EnrolForm(forms.Form):
@@ -172,7 +162,7 @@ class EnrolForm(forms.Form):
             (r.pk, run.label_from_instance(r))  # type: ignore[attr-defined]
             for r in runs
         ]
-        self.helper = _helper(_("Enrol"))
+        self.helper = submit_helper(_("Enrol"))
 
     def clean(self) -> dict:
         data = super().clean() or {}

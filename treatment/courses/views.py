@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
+from rph.forms import add_service_errors
 from treatment.courses import attendance, enrolments, rules, services
 from treatment.courses.access import (
     COURSE_STAFF_ROLES,
@@ -34,7 +35,6 @@ from treatment.courses.forms import (
     RunCompleteForm,
 )
 from treatment.episodes.access import get_episode_for_user
-from treatment.episodes.forms import add_service_errors
 from treatment.models import CourseMeeting, CourseRun, CourseType, Enrolment, EnrolmentStatus
 
 

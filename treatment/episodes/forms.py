@@ -1,9 +1,6 @@
 """Forms for the episode pages: offers, therapists, the end. The services validate again."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,16 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from intake.assessments.choices import Step
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
+from rph.forms import DATE_HELP, submit_helper
 from treatment.episodes.services import CHANGE_STARTS, MANUAL_OFFER_ENDS
 from treatment.models import EndReason, Episode, Offer, OfferEnd, OfferStart
-
-DATE_HELP = _("dd.mm.yyyy")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 def clinical_members(team: Team) -> QuerySet[User]:
@@ -31,15 +21,6 @@ def clinical_members(team: Team) -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name")
     )
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's errors to the form: per field where it has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class OfferChoiceField(forms.ModelChoiceField):
@@ -75,7 +56,7 @@ class OfferAddForm(forms.Form):
         self.fields["end_current"].queryset = episode.offers.filter(  # type: ignore[attr-defined]
             ended_on__isnull=True
         )
-        self.helper = _helper(_("Add offer"))
+        self.helper = submit_helper(_("Add offer"))
 
 
 class OfferEndForm(forms.Form):
@@ -89,7 +70,7 @@ class OfferEndForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("End offer"))
+        self.helper = submit_helper(_("End offer"))
 
 
 class TherapistChangeForm(forms.Form):
@@ -103,7 +84,7 @@ class TherapistChangeForm(forms.Form):
         self.fields["therapist"].queryset = clinical_members(episode.team).exclude(  # type: ignore[attr-defined]
             pk=episode.primary_therapist_id
         )
-        self.helper = _helper(_("Change therapist"))
+        self.helper = submit_helper(_("Change therapist"))
 
 
 class CoTherapistsForm(forms.Form):
@@ -120,7 +101,7 @@ class CoTherapistsForm(forms.Form):
         self.fields["therapists"].queryset = clinical_members(episode.team).exclude(  # type: ignore[attr-defined]
             pk=episode.primary_therapist_id
         )
-        self.helper = _helper(_("Save co-therapists"))
+        self.helper = submit_helper(_("Save co-therapists"))
 
 
 class EpisodeEndForm(forms.Form):
@@ -136,4 +117,4 @@ class EpisodeEndForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("End the episode"))
+        self.helper = submit_helper(_("End the episode"))

@@ -15,6 +15,7 @@ from questionnaires.outbox import invitation_send_now
 from rph.accounts.access import Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLINICAL_ROLES
+from rph.forms import add_service_errors
 from treatment.episodes import services
 from treatment.episodes.access import (
     get_assessment_for_user,
@@ -29,7 +30,6 @@ from treatment.episodes.forms import (
     OfferAddForm,
     OfferEndForm,
     TherapistChangeForm,
-    add_service_errors,
 )
 from treatment.episodes.page import episode_sections
 from treatment.models import FINAL_SCORE_GRACE, Episode

@@ -1,31 +1,15 @@
 """Forms for guided self-help: start, log a follow-up call, end. The services validate."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rph.forms import DATETIME_HELP, submit_helper
 from treatment.models import Attendance, GuidedSelfHelp, Programme, Session, SessionMode
 from treatment.self_help.services import CALL_OUTCOMES, MAX_PLANNED_CALLS
 
 DATE_WIDGET = forms.DateInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"autocomplete": "off"})
-DATETIME_HELP = _("dd.mm.yyyy hh:mm")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label))
-    return helper
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's errors on the form's fields; any other key as an error on the form."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field, messages in errors.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class SelfHelpStartForm(forms.Form):
@@ -65,7 +49,7 @@ class SelfHelpStartForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["material_given_on"].initial = timezone.localdate
-        self.helper = _helper(_("Start guided self-help"))
+        self.helper = submit_helper(_("Start guided self-help"))
 
 
 class FollowUpCallForm(forms.Form):
@@ -114,7 +98,7 @@ class FollowUpCallForm(forms.Form):
             field.label_from_instance = _local_time  # type: ignore[attr-defined]
         else:
             del self.fields["session"]  # nothing booked: the time is all there is to give
-        self.helper = _helper(_("Save the call"))
+        self.helper = submit_helper(_("Save the call"))
 
 
 def _local_time(session: Session) -> str:
@@ -127,4 +111,4 @@ class SelfHelpEndForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["ended_on"].initial = timezone.localdate
-        self.helper = _helper(_("End guided self-help"))
+        self.helper = submit_helper(_("End guided self-help"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rph.accounts.access import Access, Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLINICAL_ROLES
+from rph.forms import add_service_errors
 from treatment.episodes.access import get_episode_for_user
 from treatment.models import Episode, GuidedSelfHelp
 from treatment.self_help.access import get_self_help_for_user
@@ -19,7 +20,6 @@ from treatment.self_help.forms import (
     FollowUpCallForm,
     SelfHelpEndForm,
     SelfHelpStartForm,
-    add_service_errors,
 )
 from treatment.self_help.services import (
     calls_of,

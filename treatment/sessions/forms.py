@@ -1,23 +1,12 @@
 """Forms for booking, moving and cancelling a session, attendance and the note."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rph.forms import DATETIME_HELP, submit_helper
 from treatment.models import Attendance, Episode, Session, SessionMode, SessionPurpose
 from treatment.sessions.calendar import clinicians
-
-DATETIME_HELP = _("dd.mm.yyyy hh:mm")
-
-
-def _helper(submit_label: str) -> FormHelper:
-    # The template writes the <form> tag.
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 class _TimeFields(forms.Form):
@@ -63,14 +52,14 @@ class BookForm(_TimeFields):
         self.fields["offer"].queryset = episode.offers.filter(ended_on__isnull=True)  # type: ignore[attr-defined]
         self_help = episode.self_help.filter(ended_on__isnull=True)
         self.fields["guided_self_help"].queryset = self_help  # type: ignore[attr-defined]
-        self.helper = _helper(_("Book session"))
+        self.helper = submit_helper(_("Book session"), form_tag=False)
 
 
 class MoveForm(_TimeFields):
     def __init__(self, *args: object, session: Session, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["therapist"].queryset = clinicians(session.team)  # type: ignore[attr-defined]
-        self.helper = _helper(_("Move session"))
+        self.helper = submit_helper(_("Move session"), form_tag=False)
 
 
 class CancelForm(forms.Form):
@@ -88,7 +77,7 @@ class CancelForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = _helper(_("Cancel session"))
+        self.helper = submit_helper(_("Cancel session"), form_tag=False)
 
 
 class AttendanceForm(forms.Form):
@@ -121,4 +110,4 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if session.purpose != SessionPurpose.FOLLOW_UP:
             del self.fields["modules_done"], self.fields["next_step"]
-        self.helper = _helper(_("Save note"))
+        self.helper = submit_helper(_("Save note"), form_tag=False)

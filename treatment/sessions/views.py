@@ -27,6 +27,7 @@ from rph.accounts.access import Access, Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLIENT_ROLES, CLINICAL_ROLES
+from rph.forms import add_service_errors
 from treatment.episodes.access import get_episode_for_user
 from treatment.models import Attendance, Episode, Session
 from treatment.sessions.access import get_session_for_user
@@ -105,7 +106,7 @@ def session_book_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session = session_book(episode=episode, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The session has been booked."))
             return redirect("treatment:session_detail", pk=session.pk)
@@ -181,7 +182,7 @@ def session_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             session_move(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The session has been moved."))
             return redirect("treatment:session_detail", pk=session.pk)
@@ -200,7 +201,7 @@ def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The session has been cancelled."))
             return redirect("treatment:session_detail", pk=session.pk)
@@ -217,7 +218,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session, attendance=form.cleaned_data["attendance"], by=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The attendance has been recorded."))
             return redirect("treatment:session_detail", pk=session.pk)
@@ -242,7 +243,7 @@ def session_note(request: HttpRequest, pk: int) -> HttpResponse:
             theirs = conflict.current
             form = _keep_my_text(request, conflict)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The note has been saved."))
             return redirect("treatment:session_detail", pk=session.pk)
@@ -263,15 +264,6 @@ def _keep_my_text(request: HttpRequest, conflict: NoteConflict) -> NoteForm:
     form.is_valid()
     form.add_error(None, conflict)
     return form
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    """Attach a service's errors to the form: per field where it has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # -- The episode page's section ---------------------------------------------------------
