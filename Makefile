@@ -31,14 +31,19 @@ pdf-libs:
 		|| missing="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; $(APT_INSTALL)
 
 ## Dependencies come from the lock files (exact versions with hashes), then the project
-## itself without its dependencies; `make lock` writes the lock files.
+## itself without its dependencies; `make lock` writes the lock files. pip check catches a
+## dependency added to pyproject.toml but not yet locked.
+LOCK_CHECK = $(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+	echo "The lock files do not match pyproject.toml: run make lock and commit them." >&2; exit 1; }
 install: $(PY) pdf-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	@$(LOCK_CHECK)
 
 install-test: $(PY) pdf-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	@$(LOCK_CHECK)
 
 ## make lock: resolve pyproject.toml's ranges into requirements.txt (runtime) and
 ## requirements-test.txt (runtime + test extras, the runtime pins kept), with uv, for
