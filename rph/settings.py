@@ -128,13 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys of the cache and of beat's schedule in Redis; tests and a second deployment use their own.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="rph")
 
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="rph"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -143,7 +145,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="rph"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 
@@ -360,7 +362,19 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_EXPIRES = timedelta(hours=1)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # Beat keeps its schedule and last run times in Redis and ticks only while it holds the
+    # lock there (celery-redbeat): a second beat, on this host or another, waits as a standby
+    # and takes over within seconds when the first stops, or within the lock timeout when it
+    # dies, without sending again what the first one sent.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:beat:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = 30
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # seconds between ticks, and between a standby's tries
+else:
+    # A fresh clone runs one beat (make run), with its schedule in a file.
+    CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "rph.accounts.tasks.clear_expired_sessions",
