@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the views it sends to the replica have passed every check above on the primary.
+    "rph.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "rph.urls"
@@ -119,12 +121,38 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'rph.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that does not answer fails a request (and a readiness probe) in seconds.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A streaming replica of the primary for the reports in REPLICA_VIEWS (rph/replica.py). No
+# request transaction there: it would open a connection to the replica for every request.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails a request (and a readiness probe) in seconds.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+DATABASE_ROUTERS = ["rph.replica.ReplicaRouter"]
+# Read-only, heavy, and fine a second behind: what reads from the replica when there is one.
+REPLICA_VIEWS = frozenset(
+    {
+        "reporting:dashboard",
+        "reporting:capacity",
+        "reporting:drilldown",
+        "reporting:grant_report",
+        "reporting:grant_report_pdf",
+        "reporting:grant_report_xlsx",
+        "reporting:fhi_export",
+        "api-dashboard",
+        "api-dashboard-figure",
+        "api-grant-report",
+        "api-grant-pdf",
+        "api-grant-xlsx",
+        "api-fhi-export",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
