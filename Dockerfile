@@ -17,11 +17,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: code changes do not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import subprocess, sys, tomllib; \
-deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \
-subprocess.run([sys.executable, '-m', 'pip', 'install', *deps], check=True)"
+# Dependencies first, in their own layer, from the lock file (exact versions, hashes
+# checked): code changes do not reinstall them.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 # Placeholder settings for build-time commands only; the real ones come from the environment.

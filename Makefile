@@ -18,7 +18,7 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-.PHONY: run test install install-test messages catalog lint browser pdf-libs
+.PHONY: run test install install-test lock messages catalog lint browser pdf-libs
 
 $(PY):
 	@missing=""; $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing=python3-venv; $(APT_INSTALL)
@@ -30,11 +30,31 @@ pdf-libs:
 	@missing=""; ldconfig -p | grep -q libpangoft2-1.0 \
 		|| missing="libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; $(APT_INSTALL)
 
+## Dependencies come from the lock files (exact versions with hashes), then the project
+## itself without its dependencies; `make lock` writes the lock files. pip check catches a
+## dependency added to pyproject.toml but not yet locked.
+LOCK_CHECK = $(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+	echo "The lock files do not match pyproject.toml: run make lock and commit them." >&2; exit 1; }
 install: $(PY) pdf-libs
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(LOCK_CHECK)
 
 install-test: $(PY) pdf-libs
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(LOCK_CHECK)
+
+## make lock: resolve pyproject.toml's ranges into requirements.txt (runtime) and
+## requirements-test.txt (runtime + test extras, the runtime pins kept), with uv, for
+## Python 3.11 on every platform. Pins that still fit are kept; LOCK_ARGS=--upgrade moves
+## all to the newest allowed, LOCK_ARGS="--upgrade-package django" one.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+lock: $(PY)
+	$(BIN)/pip install --quiet 'uv>=0.13'
+	$(UV_COMPILE) -o requirements.txt
+	$(UV_COMPILE) --extra test --constraint requirements.txt -o requirements-test.txt
 
 messages:
 	@missing=""; command -v msgfmt >/dev/null || missing=gettext; $(APT_INSTALL)

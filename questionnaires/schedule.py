@@ -1,6 +1,6 @@
 """When questionnaire links and reminders go out. Pure: no database, no clock.
 
-Rules (decisions, documented in the README):
+Rules (decisions, documented in docs/questionnaires.md):
 
 - The invitation goes `invitation_lead_hours` before the session, the reminder
   `reminder_lead_hours` before it, both counted in elapsed hours (as the intake clock), so a

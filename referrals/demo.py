@@ -1,6 +1,7 @@
 """Demo GPs, each client's GP, consents and a few collaboration entries for the demo team.
 
-The GPs come from the README's example file, so the example always imports cleanly.
+The GPs come from the documented example file (docs/fastleger-eksempel.csv), so the example
+always imports cleanly.
 """
 
 import random

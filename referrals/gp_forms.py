@@ -17,7 +17,7 @@ def _helper(submit_label: str) -> FormHelper:
 class GpImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, separated by ';' or ','. The columns are described in the README."),
+        help_text=_("UTF-8, separated by ';' or ','. The columns are described above."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

@@ -1,8 +1,8 @@
 """The GP registry (fastleger): import from a CSV file, and edits by the team lead.
 
-The file (documented in the README, example in docs/fastleger-eksempel.csv) is UTF-8, with
-or without a byte order mark, separated by ';' or ',' (whichever the header line uses), with
-a header line naming the columns:
+The file (documented in docs/letters-and-collaboration.md, example in
+docs/fastleger-eksempel.csv) is UTF-8, with or without a byte order mark, separated by ';' or
+',' (whichever the header line uses), with a header line naming the columns:
 
     hpr_number;name;practice;address;postcode;town;phone;municipalities
 

@@ -1,4 +1,4 @@
-"""The one settings module. Every value comes from the environment; see README's table.
+"""The one settings module. Every value comes from the environment; see docs/configuration.md.
 
 Defaults run on a fresh clone (SQLite, a filesystem Celery broker). Production fails closed:
 with DEBUG off, a missing SECRET_KEY or ALLOWED_HOSTS stops the boot.

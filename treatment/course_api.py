@@ -104,7 +104,9 @@ class CourseRunSerializer(serializers.ModelSerializer):
     meetings_held = serializers.IntegerField(read_only=True)
     average_attendance = serializers.FloatField(read_only=True, allow_null=True)
     fill_rate = serializers.FloatField(
-        read_only=True, allow_null=True, help_text="Per cent of the places (see README)."
+        read_only=True,
+        allow_null=True,
+        help_text="Per cent of the places (see docs/treatment.md, Courses).",
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """Courses (kurs, step 2): course types, runs with their meetings, the waitlist per course
 type, attendance per meeting, questionnaire links before a meeting, and the end of a run.
 
-Rules (product decisions, README "Courses"):
+Rules (product decisions, docs/treatment.md "Courses"):
 - A team gets the standard course types (KiD, KiB, introduction, sleep, drop-in panic) the
   first time anyone opens its course page (`course_types_ensure`); it may rename, change or
   switch them off, and add its own.

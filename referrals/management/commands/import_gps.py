@@ -7,7 +7,7 @@ from referrals.gps import gps_import
 
 
 class Command(BaseCommand):
-    help = "Import GPs (fastleger) from a CSV file; see the README for the columns."
+    help = "Import GPs (fastleger) from a CSV file; the columns: docs/letters-and-collaboration.md."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
