@@ -67,28 +67,18 @@ def test_readiness_is_ready_while_the_database_and_the_broker_answer(
 
 
 @pytest.mark.django_db
-def test_without_the_broker_it_is_unready_but_alive(
-    client: HttpClient, broker_gone, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("service", ["broker", "database"])
+def test_without_the_broker_or_the_database_it_is_unready_but_alive(
+    client: HttpClient, service: str, request, caplog: pytest.LogCaptureFixture
 ) -> None:
+    request.getfixturevalue(f"{service}_gone")
+
     with caplog.at_level(logging.WARNING, logger="rph.health"):
         response = client.get("/readyz")
 
     assert response.status_code == 503
     assert response.content == b"unavailable"  # which service failed is in the log only
-    assert "broker unavailable" in caplog.text
-    assert client.get("/healthz").status_code == 200
-
-
-@pytest.mark.django_db
-def test_without_the_database_it_is_unready_but_alive(
-    client: HttpClient, database_gone, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.WARNING, logger="rph.health"):
-        response = client.get("/readyz")
-
-    assert response.status_code == 503
-    assert response.content == b"unavailable"
-    assert "database unavailable" in caplog.text
+    assert f"{service} unavailable" in caplog.text
     assert client.get("/healthz").status_code == 200
 
 
