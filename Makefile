@@ -70,12 +70,23 @@ run: install messages
 	@echo "RPH runs at http://127.0.0.1:$${RPH_PORT:-8000}/ (Ctrl-C stops web, worker and beat)"
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.dev start
 
-## Chromium for the browser tests, docker-compose to validate docker-compose.yml.
+## Chromium for the browser tests, docker-compose to validate docker-compose.yml, nginx and
+## redis-server for the tests that run several processes (tests/operations). Those tests start
+## their own nginx and redis-server on free ports: the install must not start the machine's,
+## so a policy-rc.d that refuses every service start (Debian's way) is in place meanwhile.
+POLICY_RC_D := /usr/sbin/policy-rc.d
+HASH := \#
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="chromium fonts-dejavu-core"; \
 	command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 \
 		|| missing="$$missing docker-compose"; \
+	PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || missing="$$missing nginx"; \
+	PATH="$$PATH:/usr/sbin" command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && [ ! -e $(POLICY_RC_D) ]; then \
+		printf '%s\n' '$(HASH)!/bin/sh' 'exit 101' > $(POLICY_RC_D) && chmod 755 $(POLICY_RC_D); \
+		trap 'rm -f $(POLICY_RC_D)' EXIT; \
+	fi; \
 	$(APT_INSTALL)
 
 ## make catalog: refresh the Norwegian catalog from the source. No source locations and

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the views it sends to the replica have passed every check above on the primary.
+    "rph.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "rph.urls"
@@ -119,19 +121,50 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'rph.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A streaming replica of the primary for the reports in REPLICA_VIEWS (rph/replica.py). No
+# request transaction there: it would open a connection to the replica for every request.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer fails a request (and a readiness probe) in seconds.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+DATABASE_ROUTERS = ["rph.replica.ReplicaRouter"]
+# Read-only, heavy, and fine a second behind: what reads from the replica when there is one.
+REPLICA_VIEWS = frozenset(
+    {
+        "reporting:dashboard",
+        "reporting:capacity",
+        "reporting:drilldown",
+        "reporting:grant_report",
+        "reporting:grant_report_pdf",
+        "reporting:grant_report_xlsx",
+        "reporting:fhi_export",
+        "api-dashboard",
+        "api-dashboard-figure",
+        "api-grant-report",
+        "api-grant-pdf",
+        "api-grant-xlsx",
+        "api-fhi-export",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Keys of the cache and of beat's schedule in Redis; tests and a second deployment use their own.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="rph")
 
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="rph"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
@@ -140,7 +173,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="rph"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 
@@ -213,7 +246,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUST_X_FORWARDED_FOR = env.bool("RPH_TRUST_X_FORWARDED_FOR", default=False)
 # Login rate limits per address: behind our one proxy, the address it appends is the client.
 ALLAUTH_TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes reach each web process directly over HTTP, past the TLS-terminating proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -356,7 +390,19 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_RESULT_EXPIRES = timedelta(hours=1)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # Beat keeps its schedule and last run times in Redis and ticks only while it holds the
+    # lock there (celery-redbeat): a second beat, on this host or another, waits as a standby
+    # and takes over within seconds when the first stops, or within the lock timeout when it
+    # dies, without sending again what the first one sent.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = f"{CACHE_KEY_PREFIX}:beat:"
+    CELERY_REDBEAT_LOCK_TIMEOUT = 30
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 5  # seconds between ticks, and between a standby's tries
+else:
+    # A fresh clone runs one beat (make run), with its schedule in a file.
+    CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "rph.accounts.tasks.clear_expired_sessions",

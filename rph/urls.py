@@ -1,23 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from rph import api
+from rph import api, health
 from rph.accounts import views as account_views
 from rph.views import permission_denied
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-
-
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    connection.ensure_connection()
-    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
@@ -25,7 +17,8 @@ urlpatterns = [
     path("team/bytt/", account_views.switch_team, name="switch_team"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("teamleder/", include("rph.audit.urls")),
     path("varsler/", include("rph.notifications.urls")),

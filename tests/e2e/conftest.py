@@ -8,25 +8,26 @@ instead; tests never depend on each other's writes.
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
-from psycopg import sql
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import (
+    LOG_TAIL,
+    free_port,
+    manage,
+    own_database,
+    start,
+    stop,
+    wait_until_healthy,
+)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI and containers run as root
     "--disable-gpu",
@@ -35,9 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-STARTUP_TIMEOUT = 30.0
 GUNICORN_ARGS = ["--workers", "2", "--access-logfile", "-"]
-LOG_TAIL = 4000  # characters of a failed command's output worth reading
 # An iPhone 12-14 sized screen; touch, and mobile layout rules (meta viewport) in force.
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
@@ -52,36 +51,6 @@ class Server:
     url: str
     log: Path
     env: dict[str, str]  # the server's environment, for manage.py against its database
-
-
-class _PostgresDatabase:
-    """A throwaway database `<name>_e2e` beside the one DATABASE_URL names."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.name = f"{parts.path.lstrip('/') or 'rph'}_e2e"
-        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-        self._maintenance = urlunsplit(parts._replace(path="/postgres"))
-
-    def _execute(self, statement: sql.Composable) -> None:
-        with psycopg.connect(self._maintenance, autocommit=True) as conn:
-            conn.execute(statement)
-
-    def create(self) -> None:
-        self.drop()
-        self._execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-
-    def drop(self) -> None:
-        # FORCE: a server process that did not die cleanly must not keep the database alive.
-        self._execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _server_env(database_url: str) -> dict[str, str]:
@@ -101,80 +70,26 @@ def _server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        output = f"{result.stdout}\n{result.stderr}"[-LOG_TAIL:]
-        pytest.fail(f"manage.py {' '.join(args)} failed:\n{output}")
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The e2e server exited early:\n{log.read_text()[-LOG_TAIL:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        # TimeoutError: a busy machine's server may take longer than the probe to answer.
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(
-        f"The e2e server did not answer /healthz in {STARTUP_TIMEOUT:.0f} s:\n"
-        + log.read_text()[-LOG_TAIL:]
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app under gunicorn, migrated and loaded with the demo team, users and clients."""
     workdir = tmp_path_factory.mktemp("e2e")
-    configured = os.environ.get("DATABASE_URL", "")
-    postgres = _PostgresDatabase(configured) if configured.startswith("postgres") else None
-    if postgres:
-        postgres.create()
-        database_url = postgres.url
-    else:
-        database_url = f"sqlite:///{workdir / 'e2e.sqlite3'}"
-    env = _server_env(database_url)
-    _manage(env, "migrate", "--noinput", "-v0")
+    with own_database(workdir, "e2e") as database_url:
+        env = _server_env(database_url)
+        manage(env, "migrate", "--noinput", "-v0")
 
-    url = f"http://127.0.0.1:{_free_port()}"
-    log = workdir / "server.log"
-    bind = ["--bind", url.removeprefix("http://")]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "rph.wsgi", *bind, *GUNICORN_ARGS],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+        url = f"http://127.0.0.1:{free_port()}"
+        log = workdir / "server.log"
+        bind = ["--bind", url.removeprefix("http://")]
+        process = start(
+            [sys.executable, "-m", "gunicorn", "rph.wsgi", *bind, *GUNICORN_ARGS], env=env, log=log
         )
-    try:
-        _manage(env, "load_demo")  # while gunicorn boots: both take seconds
-        _wait_until_healthy(process, url, log)
-        yield Server(url=url, log=log, env=env)
-    finally:
-        _stop(process)
-        if postgres:
-            postgres.drop()
+        try:
+            manage(env, "load_demo")  # while gunicorn boots: both take seconds
+            wait_until_healthy(process, url, log)
+            yield Server(url=url, log=log, env=env)
+        finally:
+            stop(process)
 
 
 @pytest.fixture(scope="session")
