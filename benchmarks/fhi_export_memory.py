@@ -162,14 +162,14 @@ def add_episodes(team, municipality, therapist, start: int, stop: int) -> None: 
 
 
 def measure(team, label: str) -> None:  # type: ignore[no-untyped-def]
-    from reporting.fhi import (
+    from reporting.fhi.dataset import (
         EPISODE_COLUMNS,
         EVENT_COLUMNS,
         Pseudonymiser,
         episode_rows,
         event_rows,
     )
-    from reporting.fhi_files import csv_lines, xlsx_file
+    from reporting.fhi.files import csv_lines, xlsx_file
 
     names = Pseudonymiser(b"benchmark-key-0123456789", shift_dates=True)
     runs = [("episodes", EPISODE_COLUMNS, episode_rows), ("events", EVENT_COLUMNS, event_rows)]

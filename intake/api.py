@@ -1,10 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.forms import Form
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -12,10 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intake.access import get_client_for_user, get_contact_for_user
+from intake.clients.services import client_update_contact
 from intake.models import Client, Contact
-from intake.ratelimit import seconds_to_next_window, self_referral_allowed
-from intake.registration_forms import ContactRegisterForm, SelfReferralForm
-from intake.selfreferral_views import DEFAULT_PROMISE_HOURS, body_too_large
+from intake.queue.services import attempt_record
+from intake.registration.forms import ContactRegisterForm, SelfReferralForm
+from intake.registration.services import contact_register, self_referral_submit
+from intake.self_referral.ratelimit import seconds_to_next_window, self_referral_allowed
+from intake.self_referral.views import DEFAULT_PROMISE_HOURS, body_too_large
 from intake.serializers import (
     AccessEventSerializer,
     BreakGlassSerializer,
@@ -24,12 +26,6 @@ from intake.serializers import (
     ContactAttemptSerializer,
     ContactSerializer,
     DuplicateCandidateSerializer,
-)
-from intake.services import (
-    attempt_record,
-    client_update_contact,
-    contact_register,
-    self_referral_submit,
 )
 from rph.accounts.access import Need
 from rph.accounts.models import Team, User
@@ -78,12 +74,8 @@ class ClientDetail(APIView):
         serializer = ClientContactSerializer(client, data=request.data, partial=True)
         # Answer 400 rather than raise: a raised error rolls back the request's transaction,
         # and with it the access-log row of this look at the record.
-        if not serializer.is_valid():
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            client_update_contact(client=client, changes=dict(serializer.validated_data))
-        except DjangoValidationError as exc:
-            return Response(_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
+        client_update_contact(client=client, changes=dict(serializer.validated_data))
         return Response(ClientContactSerializer(client).data)
 
 
@@ -102,8 +94,7 @@ class ClientBreakGlass(APIView):
         if not access.can_break_glass:
             raise PermissionDenied
         serializer = BreakGlassSerializer(data=request.data)
-        if not serializer.is_valid():  # 400 without raising: the access-log row stays
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
         grant = break_glass_open(
             user=request.user,
             team=client.team,
@@ -119,27 +110,10 @@ class ClientBreakGlass(APIView):
 LIST_FIELDS = frozenset({"concerns"})
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _form_errors(form: Form) -> dict[str, list[str]]:
-    return _error_data(DjangoValidationError(form.errors.as_data()))
-
-
-def _bad_request(detail: str) -> Response:
-    return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _shape_errors(data: object, list_fields: frozenset[str]) -> Response | None:
+def _check_shape(data: object, list_fields: frozenset[str]) -> None:
     """400 unless the body is a JSON object of single values (lists only where expected)."""
     if not isinstance(data, dict):
-        return _bad_request(_("Send a JSON object."))
+        raise exceptions.ParseError(_("Send a JSON object."))
     errors = {}
     for field, value in data.items():
         if field in list_fields:
@@ -148,7 +122,8 @@ def _shape_errors(data: object, list_fields: frozenset[str]) -> Response | None:
                 errors[field] = [_("Send a list of texts.")]
         elif isinstance(value, dict | list):
             errors[field] = [_("Send a single value.")]
-    return Response(errors, status=status.HTTP_400_BAD_REQUEST) if errors else None
+    if errors:
+        raise serializers.ValidationError(errors)
 
 
 def _register_team(request: Request, requested: object) -> Team:
@@ -187,21 +162,20 @@ class ContactList(generics.ListAPIView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={201: ContactSerializer})
     def post(self, request: Request) -> Response:
         data = request.data
-        if (refused := _shape_errors(data, LIST_FIELDS)) is not None:
-            return refused
+        _check_shape(data, LIST_FIELDS)
         client = None
         if data.get("client") not in (None, ""):
             try:
                 client_id = int(str(data["client"]))
             except ValueError:
-                return _bad_request(_("Give the client's id."))
+                raise exceptions.ParseError(_("Give the client's id.")) from None
             client, _access = get_client_for_user(request, client_id, Need.CONTACT_WRITE)
             team = client.team
         else:
             team = _register_team(request, data.get("team"))
         form = ContactRegisterForm(data=data, team=team, existing=client is not None)
         if not form.is_valid():
-            return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+            raise DjangoValidationError(form.errors.as_data())
         if client is None and data.get("create_new") is not True:
             cleaned = form.cleaned_data
             candidates = Client.objects.possible_duplicates(
@@ -220,12 +194,9 @@ class ContactList(generics.ListAPIView):
                     "candidates": DuplicateCandidateSerializer(candidates, many=True).data,
                 }
                 return Response(body, status=status.HTTP_409_CONFLICT)
-        try:
-            contact = contact_register(
-                team=team, registered_by=request.user, client=client, **form.register_kwargs()
-            )
-        except DjangoValidationError as exc:
-            return Response(_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+        contact = contact_register(
+            team=team, registered_by=request.user, client=client, **form.register_kwargs()
+        )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -249,18 +220,14 @@ class ContactAttempts(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         contact, _access = get_contact_for_user(request, pk, Need.CONTACT_WRITE)
         serializer = ContactAttemptSerializer(data=request.data)
-        if not serializer.is_valid():  # 400 without raising: the access-log row stays
-            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            attempt = attempt_record(
-                contact=contact,
-                by=request.user,
-                method=serializer.validated_data["method"],
-                outcome=serializer.validated_data["outcome"],
-                note=serializer.validated_data.get("note", ""),
-            )
-        except DjangoValidationError as exc:
-            return Response(_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+        serializer.is_valid(raise_exception=True)
+        attempt = attempt_record(
+            contact=contact,
+            by=request.user,
+            method=serializer.validated_data["method"],
+            outcome=serializer.validated_data["outcome"],
+            note=serializer.validated_data.get("note", ""),
+        )
         return Response(ContactAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 
@@ -285,17 +252,13 @@ class SelfReferralCreate(APIView):
         if body_too_large(request):
             return Response({"detail": _("The request is too large.")}, status=413)
         data = request.data
-        if (refused := _shape_errors(data, LIST_FIELDS)) is not None:
-            return refused
+        _check_shape(data, LIST_FIELDS)
         form = SelfReferralForm(data=data)
         hours = DEFAULT_PROMISE_HOURS
         if not form.is_robot:
             if not form.is_valid():
-                return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
-            try:
-                contact = self_referral_submit(**form.submit_kwargs())
-            except DjangoValidationError as exc:
-                return Response(_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+                raise DjangoValidationError(form.errors.as_data())
+            contact = self_referral_submit(**form.submit_kwargs())
             hours = contact.team.response_promise_hours
         body = {
             "detail": _("Thank you, we have received your request."),

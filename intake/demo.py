@@ -10,7 +10,8 @@ from faker import Faker
 from intake.deadlines import deadline_for
 from intake.fodselsnummer import synthetic
 from intake.models import Channel, Client, Concern, Contact, ContactAttempt, Referrer
-from intake.services import attempt_record, contact_register
+from intake.queue.services import attempt_record
+from intake.registration.services import contact_register
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES, Role
 

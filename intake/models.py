@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from intake.age import under_minimum_age
-from intake.assessment_choices import (
+from intake.assessments.choices import (
     AbsenceReason,
     AssessmentStatus,
     Decision,
@@ -27,7 +27,7 @@ from intake.assessment_choices import (
     Step,
     WorkStatus,
 )
-from intake.assessment_rules import (
+from intake.assessments.rules import (
     GAD7_ITEMS,
     PHQ9_ITEMS,
     AssessmentFacts,
@@ -35,8 +35,8 @@ from intake.assessment_rules import (
     needs_urgent_action,
     screening_positive,
 )
-from intake.duplicates import normalise_phone, similar_names
 from intake.fodselsnummer import validate_fodselsnummer
+from intake.registration.duplicates import normalise_phone, similar_names
 from rph.accounts.models import Municipality, Team, User
 
 
@@ -64,7 +64,8 @@ class ClientQuerySet(models.QuerySet["Client"]):
         """The team's clients who may be this person, for the registration form.
 
         Same fødselsnummer, or same phone (however it was typed), or the same birth date
-        and a similar name (the rule is in intake.duplicates). Never another team's client.
+        and a similar name (the rule is in intake.registration.duplicates). Never another
+        team's client.
         """
         mine = self.filter(team=team)
         match = Q(pk__in=[])
@@ -443,7 +444,7 @@ class Assessment(models.Model):
     """The assessment conversation (vurderingssamtale, seed 000 §9.1) for one contact.
 
     A draft may be saved incomplete; `assessment_save(complete=True)` enforces the rules in
-    `intake.assessment_rules`. A completed assessment is read-only.
+    `intake.assessments.rules`. A completed assessment is read-only.
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="assessment")

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from intake import assessment_views, queue_views, registration_views, selfreferral_views, views
+from intake.assessments import views as assessment_views
+from intake.clients import views
+from intake.queue import views as queue_views
+from intake.registration import views as registration_views
+from intake.self_referral import views as selfreferral_views
 
 app_name = "intake"
 urlpatterns = [

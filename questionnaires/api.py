@@ -8,7 +8,6 @@ transaction, and with it the access-log row of the look at the record.
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
@@ -125,19 +124,6 @@ class CorrectionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_REASON)
 
 
-def _error_data(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in exc.message_dict.items()
-        }
-    return {"non_field_errors": exc.messages}
-
-
-def _bad(data: object) -> Response:
-    return Response(data, status=status.HTTP_400_BAD_REQUEST)
-
-
 def link_url(request: Request, token: str) -> str:
     path = reverse("questionnaires:link", args=[token])
     return settings.SITE_URL + path if settings.SITE_URL else request.build_absolute_uri(path)
@@ -168,18 +154,14 @@ class ClientInvitations(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         client, _access = get_client_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = InvitationCreateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            invitation, token = invitation_create(
-                client=client,
-                instrument_codes=list(dict.fromkeys(data["instruments"])),
-                occasion_at=data.get("occasion_at"),
-                created_by=request.user,
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        invitation, token = invitation_create(
+            client=client,
+            instrument_codes=list(dict.fromkeys(data["instruments"])),
+            occasion_at=data.get("occasion_at"),
+            created_by=request.user,
+        )
         body = {**InvitationSerializer(invitation).data, "url": link_url(request, token)}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -197,27 +179,27 @@ class ClientResponses(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         client, _access = get_client_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = PaperResponseSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         instrument = (
             Instrument.objects.available_to(client.team).filter(pk=data["instrument"]).first()
         )
         if instrument is None:
-            return _bad({"instrument": [_("Choose a questionnaire the team uses.")]})
-        if data["answered_on"] > timezone.localdate():
-            return _bad({"answered_on": [_("The date cannot be in the future.")]})
-        try:
-            response = response_submit(
-                client=client,
-                instrument=instrument,
-                answers=data["answers"],
-                capture=Capture.PAPER,
-                entered_by=request.user,
-                answered_at=timezone.make_aware(datetime.combine(data["answered_on"], PAPER_TIME)),
+            raise serializers.ValidationError(
+                {"instrument": [_("Choose a questionnaire the team uses.")]}
             )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        if data["answered_on"] > timezone.localdate():
+            raise serializers.ValidationError(
+                {"answered_on": [_("The date cannot be in the future.")]}
+            )
+        response = response_submit(
+            client=client,
+            instrument=instrument,
+            answers=data["answers"],
+            capture=Capture.PAPER,
+            entered_by=request.user,
+            answered_at=timezone.make_aware(datetime.combine(data["answered_on"], PAPER_TIME)),
+        )
         return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 
@@ -234,17 +216,13 @@ class ResponseCorrections(APIView):
         """Correct a response: a new one from paper that supersedes it (reason required)."""
         original, _access = get_response_for_user(request, pk, Need.CLINICAL_WRITE)
         serializer = CorrectionSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _bad(serializer.errors)
-        try:
-            response = response_correct(
-                original=original,
-                answers=serializer.validated_data["answers"],
-                by=request.user,
-                reason=serializer.validated_data["reason"],
-            )
-        except DjangoValidationError as exc:
-            return _bad(_error_data(exc))
+        serializer.is_valid(raise_exception=True)
+        response = response_correct(
+            original=original,
+            answers=serializer.validated_data["answers"],
+            by=request.user,
+            reason=serializer.validated_data["reason"],
+        )
         return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 

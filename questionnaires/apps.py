@@ -29,7 +29,9 @@ class QuestionnairesConfig(AppConfig):
         post_save.connect(offer_booked, sender=AssessmentOffer, dispatch_uid="questionnaire_link")
         post_save.connect(assessment_saved, sender=Assessment, dispatch_uid="baseline_scores")
         # The trend chart and latest answers on the client page (intake must not import us).
-        from intake.client_page import register_client_section
+        from intake.clients.page import register_client_section
         from questionnaires.client_section import questionnaire_section
 
         register_client_section(questionnaire_section)
+        # The outbox enqueues through the task module, which hands it its sender on import.
+        from questionnaires import tasks  # noqa: F401

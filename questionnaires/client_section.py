@@ -17,7 +17,7 @@ from intake.models import Client
 from questionnaires.charts import Point, Series, trend_chart_svg
 from questionnaires.definitions import Definition
 from questionnaires.models import Instrument, Response, RiskAlert
-from questionnaires.risk import flag_label
+from questionnaires.risk.services import flag_label
 from questionnaires.scoring import GAD7, PHQ9
 from rph.accounts.access import Access
 

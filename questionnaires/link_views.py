@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from intake.ratelimit import exceeded, hit, seconds_to_next_window
-from intake.selfreferral_views import body_too_large
+from intake.self_referral.ratelimit import exceeded, hit, seconds_to_next_window
+from intake.self_referral.views import body_too_large
 from questionnaires.forms import LinkAnswersForm, initial_answers
 from questionnaires.models import Capture, Instrument, Invitation
 from questionnaires.responses import instruments_for_codes, response_submit

@@ -21,7 +21,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -354,11 +354,24 @@ def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: Sen
             transaction.on_commit(partial(_enqueue, message.pk), robust=True)
 
 
-def _enqueue(message_id: int) -> None:
-    from questionnaires.tasks import send_message  # the tasks module imports this one
+# How a message due now reaches a worker. The task module hands it over when it is imported
+# (QuestionnairesConfig.ready imports it): the tasks call the outbox, never the reverse.
+_send_soon: Callable[[int], object] | None = None
 
+
+def sender_set(send_soon: Callable[[int], object]) -> None:
+    global _send_soon
+    _send_soon = send_soon
+
+
+def _enqueue(message_id: int) -> None:
+    if _send_soon is None:  # no task module loaded: the minute sweep sends it
+        logger.warning(
+            "message %s not queued (no sender); the outbox sweep will send it", message_id
+        )
+        return
     try:
-        send_message.delay(message_id)
+        _send_soon(message_id)
     except (OperationalError, OSError) as exc:
         # The row is committed: the minute sweep sends it when the broker is back.
         logger.warning(

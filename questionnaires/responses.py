@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from intake.models import Assessment, Client
 from questionnaires.definitions import Definition
 from questionnaires.models import Capture, Instrument, Invitation, Response, RiskAlert
-from questionnaires.risk import risk_alert_notify
+from questionnaires.risk.services import risk_alert_notify
 from questionnaires.scoring import score_definition
 from questionnaires.working_hours import add_working_hours
 from rph.accounts.models import Team, User

@@ -19,6 +19,7 @@ from questionnaires.models import Capture, Instrument, Invitation, Response
 from questionnaires.responses import response_correct, response_submit
 from questionnaires.services import invitation_create
 from rph.accounts.access import Need
+from rph.forms import add_service_errors
 
 # Filled in before a session, in this order, unless the therapist chooses otherwise.
 KIOSK_DEFAULT_CODES = ("phq9", "gad7")
@@ -71,7 +72,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 answered_at=form.answered_at(),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The response has been saved."))
             return redirect("questionnaires:response_detail", client.pk, response.pk)
@@ -99,7 +100,7 @@ def response_correct_view(request: HttpRequest, pk: int, response_id: int) -> Ht
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The correction has been saved."))
             return redirect("questionnaires:response_detail", client.pk, response.pk)
@@ -176,14 +177,6 @@ def _definition(instrument: Instrument, parsed: dict[int, Definition]) -> Defini
     if instrument.pk not in parsed:
         parsed[instrument.pk] = instrument.parsed()
     return parsed[instrument.pk]
-
-
-def _add_service_errors(form: PaperEntryForm | CorrectionForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:

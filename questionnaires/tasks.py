@@ -5,9 +5,10 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
+from questionnaires import outbox
 from questionnaires.models import Message
 from questionnaires.outbox import Outcome, message_send, outbox_sweep, retry_delay
-from questionnaires.risk import risk_alerts_escalate
+from questionnaires.risk.services import risk_alerts_escalate
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,10 @@ def send_message(message_id: int) -> str:
     if outcome == Outcome.RETRY:
         _retry_later(message_id)
     return outcome
+
+
+# The outbox enqueues through this; looked up at each call, so tests can stand in for it.
+outbox.sender_set(lambda message_id: send_message.delay(message_id))
 
 
 @shared_task(time_limit=120, soft_time_limit=100)

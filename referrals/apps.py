@@ -11,17 +11,17 @@ class ReferralsConfig(AppConfig):
         # consent register, and the client page gets its consent/collaboration section.
         from django.db.models.signals import post_save
 
-        from intake.client_page import register_client_section
+        from intake.clients.page import register_client_section
         from intake.models import Assessment
-        from referrals.consent_section import consent_section
-        from referrals.consent_signals import assessment_saved
+        from referrals.consents.section import consent_section
+        from referrals.consents.signals import assessment_saved
 
         post_save.connect(assessment_saved, sender=Assessment, dispatch_uid="consent_seed")
         register_client_section(consent_section)
 
         # Letters on the client page and the episode page (treatment must not import us).
-        from referrals.letter_sections import client_letters_section, episode_letters_section
-        from treatment.episode_page import register_episode_section
+        from referrals.letters.section import client_letters_section, episode_letters_section
+        from treatment.episodes.page import register_episode_section
 
         register_client_section(client_letters_section)
         register_episode_section(episode_letters_section)

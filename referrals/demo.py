@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake.models import Client, GeneralPractitioner
-from referrals.collaboration import collaboration_record
-from referrals.consents import consent_record
-from referrals.gps import gps_import
+from referrals.collaboration.services import collaboration_record
+from referrals.consents.services import consent_record
+from referrals.gps.services import gps_import
 from referrals.models import Consent, Party, WorkAction
 from rph.accounts.models import Team, User
 from rph.accounts.roles import Role

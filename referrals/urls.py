@@ -1,6 +1,10 @@
 from django.urls import path
 
-from referrals import acute_views, collaboration_views, consent_views, gp_views, letter_views
+from referrals.acute import views as acute_views
+from referrals.collaboration import views as collaboration_views
+from referrals.consents import views as consent_views
+from referrals.gps import views as gp_views
+from referrals.letters import views as letter_views
 
 app_name = "referrals"
 urlpatterns: list = [

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from reporting import dashboard_views, fhi_views, grant_views
+from reporting.dashboard import views as dashboard_views
+from reporting.fhi import views as fhi_views
+from reporting.grant import views as grant_views
 
 app_name = "reporting"
 urlpatterns: list = [

@@ -2,13 +2,18 @@ from django.urls import path
 
 from intake import api as intake_api
 from questionnaires import api as questionnaires_api
-from referrals import api as referrals_api
-from referrals import letter_api
-from reporting import api as reporting_api
-from reporting import export_api
+from referrals.collaboration import api as collaboration_api
+from referrals.consents import api as consent_api
+from referrals.gps import api as gp_api
+from referrals.letters import api as letter_api
+from reporting.dashboard import api as reporting_api
+from reporting.fhi import api as fhi_api
+from reporting.grant import api as grant_api
 from rph.accounts.api import Me
-from treatment import api as treatment_api
-from treatment import course_api, self_help_api, session_api
+from treatment.courses import api as course_api
+from treatment.episodes import api as treatment_api
+from treatment.self_help import api as self_help_api
+from treatment.sessions import api as session_api
 
 urlpatterns = [
     path("me/", Me.as_view(), name="api-me"),
@@ -58,16 +63,16 @@ urlpatterns = [
         questionnaires_api.ResponseFhir.as_view(),
         name="api-response-fhir",
     ),
-    path("gps/", referrals_api.GpList.as_view(), name="api-gp-list"),
-    path("gps/<int:pk>/", referrals_api.GpDetail.as_view(), name="api-gp-detail"),
+    path("gps/", gp_api.GpList.as_view(), name="api-gp-list"),
+    path("gps/<int:pk>/", gp_api.GpDetail.as_view(), name="api-gp-detail"),
     path(
         "clients/<int:pk>/consents/",
-        referrals_api.ClientConsents.as_view(),
+        consent_api.ClientConsents.as_view(),
         name="api-consent-list",
     ),
     path(
         "clients/<int:pk>/collaboration/",
-        referrals_api.ClientCollaboration.as_view(),
+        collaboration_api.ClientCollaboration.as_view(),
         name="api-collaboration-list",
     ),
     path("episodes/", treatment_api.EpisodeList.as_view(), name="api-episode-list"),
@@ -138,15 +143,15 @@ urlpatterns = [
         reporting_api.DashboardFigure.as_view(),
         name="api-dashboard-figure",
     ),
-    path("reports/grant/", export_api.GrantReportApi.as_view(), name="api-grant-report"),
-    path("reports/grant/pdf/", export_api.GrantPdfApi.as_view(), name="api-grant-pdf"),
-    path("reports/grant/xlsx/", export_api.GrantXlsxApi.as_view(), name="api-grant-xlsx"),
+    path("reports/grant/", grant_api.GrantReportApi.as_view(), name="api-grant-report"),
+    path("reports/grant/pdf/", grant_api.GrantPdfApi.as_view(), name="api-grant-pdf"),
+    path("reports/grant/xlsx/", grant_api.GrantXlsxApi.as_view(), name="api-grant-xlsx"),
     path(
         "exports/fhi/dictionary/",
-        export_api.FhiDictionaryApi.as_view(),
+        fhi_api.FhiDictionaryApi.as_view(),
         name="api-fhi-dictionary",
     ),
-    path("exports/fhi/<str:table>/", export_api.FhiExportApi.as_view(), name="api-fhi-export"),
+    path("exports/fhi/<str:table>/", fhi_api.FhiExportApi.as_view(), name="api-fhi-export"),
     path("letters/", letter_api.LetterList.as_view(), name="api-letter-list"),
     path("letters/<int:pk>/", letter_api.LetterDetail.as_view(), name="api-letter-detail"),
     path("letters/<int:pk>/pdf/", letter_api.LetterPdf.as_view(), name="api-letter-pdf"),

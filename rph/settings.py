@@ -312,7 +312,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="rph@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails, e.g. https://rph.kommune.no; without it e-mails carry paths only.
 SITE_URL = env.str("RPH_SITE_URL", default="").rstrip("/")
-# The FHI export's pseudonym key when the team lead gives none (reporting/fhi.py); derived
+# The FHI export's pseudonym key when the team lead gives none (reporting/fhi/dataset.py); derived
 # from SECRET_KEY unless set, so set it if SECRET_KEY may be rotated.
 EXPORT_KEY = (
     env.str("RPH_EXPORT_KEY", default="")

@@ -10,23 +10,23 @@ class TreatmentConfig(AppConfig):
     def ready(self) -> None:
         # A completed assessment starts the episode, and the client page lists episodes
         # (intake must not import us).
-        from intake.client_page import register_client_section
+        from intake.clients.page import register_client_section
         from intake.models import Assessment
-        from treatment.client_section import episode_section
-        from treatment.episode_signals import assessment_saved
+        from treatment.episodes.section import episode_section
+        from treatment.episodes.signals import assessment_saved
 
         post_save.connect(assessment_saved, sender=Assessment, dispatch_uid="episode_start")
         register_client_section(episode_section)
         # Sessions on the episode page.
-        from treatment.episode_page import register_episode_section
-        from treatment.session_views import sessions_section
+        from treatment.episodes.page import register_episode_section
+        from treatment.sessions.views import sessions_section
 
         register_episode_section(sessions_section)
         # Guided self-help on the episode page.
-        from treatment.self_help_views import self_help_section
+        from treatment.self_help.views import self_help_section
 
         register_episode_section(self_help_section)
         # Courses on the episode page.
-        from treatment.course_section import course_section
+        from treatment.courses.section import course_section
 
         register_episode_section(course_section)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from intake.assessment_choices import (
+from intake.assessments.choices import (
     Decision,
     Education,
     ImmigrantBackground,
@@ -19,7 +19,7 @@ from intake.assessment_choices import (
     Step,
     WorkStatus,
 )
-from intake.assessment_services import assessment_save
+from intake.assessments.services import assessment_save
 from intake.deadlines import deadline_for
 from intake.models import (
     Assessment,
@@ -31,12 +31,12 @@ from intake.models import (
     Mode,
     Referrer,
 )
-from intake.services import contact_register
+from intake.registration.services import contact_register
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit
 from rph.accounts.models import Team, User
-from treatment.courses import course_types_ensure
-from treatment.episodes import episode_create_from_assessment
+from treatment.courses.services import course_types_ensure
+from treatment.episodes.services import episode_create_from_assessment
 from treatment.models import (
     Attendance,
     CourseKind,

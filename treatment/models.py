@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from questionnaires.models import Response
 from rph.accounts.models import Municipality, Team
 from treatment.outcomes import Score, ScorePoint, score_points

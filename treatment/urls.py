@@ -1,10 +1,14 @@
 from django.urls import path
 
-from treatment import caseload_views, course_views, episode_views, self_help_views, session_views
+from treatment.caseload import views as caseload_views
+from treatment.courses import views as course_views
+from treatment.episodes import views as episode_views
+from treatment.self_help import views as self_help_views
+from treatment.sessions import views as session_views
 
 app_name = "treatment"
 urlpatterns: list = [
-    # Episodes (treatment/episode_views.py).
+    # Episodes (treatment/episodes/views.py).
     path("forlop/", episode_views.episode_list, name="episode_list"),
     path("forlop/<int:pk>/", episode_views.episode_detail, name="episode_detail"),
     path("kartlegginger/<int:pk>/forlop/", episode_views.episode_create, name="episode_create"),
@@ -22,7 +26,7 @@ urlpatterns: list = [
         episode_views.episode_final_questionnaire,
         name="episode_final_questionnaire",
     ),
-    # Sessions and the calendar (treatment/session_views.py).
+    # Sessions and the calendar (treatment/sessions/views.py).
     path("kalender/", session_views.calendar, name="calendar"),
     path("forlop/<int:pk>/timer/ny/", session_views.session_book_view, name="session_book"),
     path("timer/<int:pk>/", session_views.session_detail, name="session_detail"),
@@ -30,7 +34,7 @@ urlpatterns: list = [
     path("timer/<int:pk>/avlys/", session_views.session_cancel_view, name="session_cancel"),
     path("timer/<int:pk>/oppmote/", session_views.session_attendance, name="session_attendance"),
     path("timer/<int:pk>/notat/", session_views.session_note, name="session_note"),
-    # Guided self-help, caseload and supervision (treatment/self_help_views.py, caseload_views.py).
+    # Guided self-help, caseload and supervision (treatment/self_help/, treatment/caseload/).
     path(
         "forlop/<int:pk>/selvhjelp/ny/",
         self_help_views.self_help_start_view,
@@ -42,7 +46,7 @@ urlpatterns: list = [
     path("selvhjelp/forfalt/", self_help_views.self_help_overdue, name="self_help_overdue"),
     path("saksmengde/", caseload_views.caseload, name="caseload"),
     path("veiledning/", caseload_views.supervision, name="supervision"),
-    # Courses (treatment/course_views.py).
+    # Courses (treatment/courses/views.py).
     path("kurs/", course_views.course_list, name="course_list"),
     path("kurs/typer/ny/", course_views.course_type_create, name="course_type_create"),
     path("kurs/typer/<int:pk>/", course_views.course_type_edit, name="course_type_edit"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reporting.figures import Figure, Unit
+from reporting.figures.base import Figure, Unit
 from reporting.filters import Filters
 
 register = template.Library()

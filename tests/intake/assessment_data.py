@@ -5,7 +5,7 @@ from datetime import datetime
 import factory
 from django.utils import timezone
 
-from intake.assessment_choices import Decision, RiskLevel, Step
+from intake.assessments.choices import Decision, RiskLevel, Step
 from intake.models import Assessment, AssessmentOffer, Mode
 from tests.intake.factories import ContactFactory
 

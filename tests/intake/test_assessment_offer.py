@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode
-from intake.services import assessment_mark_held, assessment_offer, attempt_record
+from intake.queue.services import assessment_mark_held, assessment_offer, attempt_record
 from rph.accounts.roles import Role
 from tests.accounts.factories import member
 from tests.intake.factories import ContactFactory

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from intake import assessment_rules as rules
-from intake.assessment_choices import Decision, ExclusionFactor, RiskLevel, Route, Step
-from intake.assessment_rules import AssessmentFacts
+from intake.assessments import rules
+from intake.assessments.choices import Decision, ExclusionFactor, RiskLevel, Route, Step
+from intake.assessments.rules import AssessmentFacts
 
 AT = datetime(2026, 3, 2, 14, 20, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from intake.assessment_choices import AssessmentStatus, Decision, Route, Step
-from intake.assessment_services import assessment_save
+from intake.assessments.choices import AssessmentStatus, Decision, Route, Step
+from intake.assessments.services import assessment_save
 from intake.models import Assessment
 from tests.intake.assessment_data import (
     AssessmentOfferFactory,

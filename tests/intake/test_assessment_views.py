@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from intake.assessment_choices import AssessmentStatus
+from intake.assessments.choices import AssessmentStatus
 from intake.models import Assessment
 from rph.audit.models import AccessEvent
 from rph.audit.services import break_glass_open

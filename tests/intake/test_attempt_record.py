@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from intake.models import Contact, ContactAttempt
-from intake.services import attempt_record
+from intake.queue.services import attempt_record
 from tests.intake.factories import ContactFactory
 
 Outcome = ContactAttempt.Outcome

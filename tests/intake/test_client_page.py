@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intake.assessment_choices import Decision, ExclusionFactor, RiskLevel, Route, Step
+from intake.assessments.choices import Decision, ExclusionFactor, RiskLevel, Route, Step
 from intake.models import Channel, Contact
 from rph.audit.models import AccessEvent
 from rph.audit.services import break_glass_open

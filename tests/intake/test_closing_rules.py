@@ -2,8 +2,8 @@
 
 import pytest
 
-from intake.closing import CloseReason, failed_attempts, health_words_in, may_close
 from intake.models import ContactAttempt
+from intake.queue.closing import CloseReason, failed_attempts, health_words_in, may_close
 
 Outcome = ContactAttempt.Outcome
 

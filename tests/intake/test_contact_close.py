@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from intake.closing import CloseReason
 from intake.models import Contact, ContactAttempt
-from intake.services import attempt_record, contact_close
+from intake.queue.closing import CloseReason
+from intake.queue.services import attempt_record, contact_close
 from tests.intake.factories import ContactFactory
 
 Outcome = ContactAttempt.Outcome

@@ -8,7 +8,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from intake.models import Channel, Client, Contact, Referrer
-from intake.services import contact_register, self_referral_submit, team_for_municipality
+from intake.registration.services import (
+    contact_register,
+    self_referral_submit,
+    team_for_municipality,
+)
 from tests.accounts.factories import MunicipalityFactory, TeamFactory, UserFactory
 from tests.intake.factories import ClientFactory
 from tests.intake.registration_data import BORN, synthetic_fnr, synthetic_numbers

@@ -2,7 +2,7 @@
 
 import pytest
 
-from intake.duplicates import normalise_name, normalise_phone, similar_names
+from intake.registration.duplicates import normalise_name, normalise_phone, similar_names
 
 
 @pytest.mark.parametrize(

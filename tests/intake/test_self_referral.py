@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from intake.models import Channel, Client, Contact, Referrer
-from intake.ratelimit import SELF_REFERRAL_LIMIT
+from intake.self_referral.ratelimit import SELF_REFERRAL_LIMIT
 from tests.accounts.factories import MunicipalityFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

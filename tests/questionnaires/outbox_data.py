@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode
-from intake.services import assessment_offer, attempt_record
+from intake.queue.services import assessment_offer, attempt_record
 from questionnaires.models import Message
 from questionnaires.sending import DeliveryError
 from rph.accounts.models import Municipality, Team, User

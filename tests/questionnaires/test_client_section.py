@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intake.client_page import _sections, client_sections
+from intake.clients.page import _sections, client_sections
 from questionnaires.client_section import questionnaire_section
 from questionnaires.responses import response_correct, response_submit
 from questionnaires.services import invitation_create

@@ -8,8 +8,8 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from intake.closing import health_words_in
 from intake.models import Contact
+from intake.queue.closing import health_words_in
 from questionnaires import outbox
 from questionnaires.models import Invitation, Message
 from questionnaires.outbox import (

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questionnaires.models import RiskAlert
-from questionnaires.risk import risk_alert_acknowledge, risk_alerts_escalate
+from questionnaires.risk.services import risk_alert_acknowledge, risk_alerts_escalate
 from rph.audit.models import AccessEvent
 from rph.audit.services import break_glass_open
 from tests.accounts.factories import member

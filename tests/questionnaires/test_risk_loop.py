@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from questionnaires.models import RiskAlert
-from questionnaires.risk import risk_alert_acknowledge, risk_alerts_escalate
+from questionnaires.risk.services import risk_alert_acknowledge, risk_alerts_escalate
 from questionnaires.tasks import escalate_risk_alerts
 from rph.audit.models import AccessEvent
 from rph.celery import app

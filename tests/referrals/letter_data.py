@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from intake.assessment_choices import Decision, RiskLevel, Step, WorkStatus
+from intake.assessments.choices import Decision, RiskLevel, Step, WorkStatus
 from intake.models import Assessment, Channel, Concern, Referrer
-from referrals.consents import consent_record
+from referrals.consents.services import consent_record
 from referrals.models import Consent, Party
 from tests.intake.assessment_data import AssessmentFactory
 from tests.intake.factories import ContactFactory

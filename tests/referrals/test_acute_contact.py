@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.acute import acute_contact_record
+from referrals.acute.services import acute_contact_record
 from referrals.models import AcuteContact, AcuteService
 
 

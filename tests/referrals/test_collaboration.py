@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.collaboration import collaboration_record
-from referrals.consents import consent_record
+from referrals.collaboration.services import collaboration_record
+from referrals.consents.services import consent_record
 from referrals.models import CollaborationEntry, Party, WorkAction
 
 

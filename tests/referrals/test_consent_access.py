@@ -1,6 +1,6 @@
 """Consent register, collaboration log and acute contacts, every persona, pages and API.
 
-Decision (referrals/consent_access.py): clinical content for the care team, a colleague with
+Decision (referrals/consents/access.py): clinical content for the care team, a colleague with
 emergency access and the team lead (oversight, read only); clerical staff and clinicians
 outside the care team see the GP line of the register only; writing needs the care team.
 """
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from referrals.consents import consent_record
+from referrals.consents.services import consent_record
 from referrals.models import AcuteContact, CollaborationEntry, Consent, Party
 from rph.audit.models import AccessEvent
 from tests.intake.factories import ClientFactory

@@ -4,7 +4,7 @@ import pytest
 
 from intake.demo import load_clients
 from intake.models import Client, GeneralPractitioner
-from referrals.consents import objects_to_epikrise
+from referrals.consents.services import objects_to_epikrise
 from referrals.demo import load_referrals
 from referrals.models import CollaborationEntry, Consent, Party
 from rph.accounts.demo import load_team

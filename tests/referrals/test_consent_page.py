@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals.collaboration import collaboration_record
-from referrals.consent_section import consent_section
-from referrals.consents import consent_record
+from referrals.collaboration.services import collaboration_record
+from referrals.consents.section import consent_section
+from referrals.consents.services import consent_record
 from referrals.models import Consent, Party, WorkAction
 from rph.accounts.access import Access, Basis
 from rph.audit.services import break_glass_open

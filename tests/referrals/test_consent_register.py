@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from referrals.consents import (
+from referrals.consents.services import (
     consent_holds,
     consent_record,
     consents_seed_from_assessment,

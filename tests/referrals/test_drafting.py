@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from referrals.drafting import letter_draft, letter_facts
+from referrals.letters.drafting import letter_draft, letter_facts
 from referrals.models import LetterKind, LetterStatus, ReferralTo
 from tests.referrals.factories import AcuteContactFactory, ConsentFactory
 from tests.referrals.letter_data import known_episode

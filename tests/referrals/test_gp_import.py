@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from intake.models import GeneralPractitioner
-from referrals.gps import gp_csv_parse, gps_import
+from referrals.gps.services import gp_csv_parse, gps_import
 from tests.accounts.factories import MunicipalityFactory
 from tests.referrals.factories import GeneralPractitionerFactory
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from referrals.letters import letter_approve, letter_send, letter_update
+from referrals.letters.services import letter_approve, letter_send, letter_update
+from referrals.letters.transport import Receipt
 from referrals.models import Letter, LetterStatus
-from referrals.transport import Receipt
 from rph.notifications.models import Notification
 from tests.referrals.factories import GeneralPractitionerFactory, LetterFactory
 from tests.referrals.letter_data import client_objects

@@ -6,10 +6,10 @@ import pytest
 from pypdf import PdfReader
 
 from questionnaires.charts import LINE_COLOURS
-from referrals.drafting import letter_draft
-from referrals.letters import letter_approve
+from referrals.letters.drafting import letter_draft
+from referrals.letters.pdf import letter_pdf
+from referrals.letters.services import letter_approve
 from referrals.models import LetterKind
-from referrals.pdf import letter_pdf
 from tests.referrals.letter_data import known_episode
 
 pytestmark = pytest.mark.django_db

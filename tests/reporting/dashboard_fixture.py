@@ -25,9 +25,9 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from intake.assessment_choices import Education, ImmigrantBackground, Sex, Step
-from intake.closing import CloseReason
+from intake.assessments.choices import Education, ImmigrantBackground, Sex, Step
 from intake.models import Assessment, AssessmentOffer, Channel, Client, Contact, Referrer
+from intake.queue.closing import CloseReason
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit
 from referrals.models import Letter, LetterKind, LetterStatus

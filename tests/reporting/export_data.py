@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from intake.assessment_choices import Decision, Step
+from intake.assessments.choices import Decision, Step
 from intake.models import Assessment, Client, Concern, Contact
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from rph.audit.models import AccessEvent
 from tests.reporting.dashboard_fixture import NOW, build
-from treatment.episode_badges import HEADLINES
+from treatment.episodes.badges import HEADLINES
 from treatment.outcomes import RULE_VERSION, Headline
 
 pytestmark = pytest.mark.django_db

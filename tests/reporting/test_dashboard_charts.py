@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from reporting.charts import Series, bar_chart_svg, describe
+from reporting.dashboard.charts import Series, bar_chart_svg, describe
 
 
 def _chart(**kw):

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from reporting.dashboard import dashboard_for
+from reporting.dashboard.queries import dashboard_for
 from reporting.filters import Period
 from tests.reporting.dashboard_fixture import NOW, build
 from treatment.outcomes import RULE_VERSION

@@ -10,7 +10,7 @@ from django.urls import reverse
 from intake.models import Assessment, AssessmentOffer, Channel, Client, Contact, Referrer
 from questionnaires.models import Capture, Instrument, Response
 from referrals.models import Letter, LetterKind, LetterStatus
-from reporting.dashboard import dashboard_for
+from reporting.dashboard.queries import dashboard_for
 from reporting.filters import Filters
 from tests.reporting.dashboard_fixture import NOW, OSLO, PERIOD
 from tests.treatment.factories import CourseMeetingFactory, CourseRunFactory, CourseTypeFactory

@@ -3,7 +3,7 @@
 import pytest
 from django.db import DatabaseError, transaction
 
-from reporting.export_log import export_log_record
+from reporting.exports.log import export_log_record
 from reporting.models import ExportKind, ExportLog
 from rph.audit.models import AppendOnlyError
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from reporting.export_safety import (
+from reporting.exports.safety import (
     MAX_SHIFT_DAYS,
     pseudonym,
     shift_days,

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting.export_safety import pseudonym
-from reporting.fhi import (
+from reporting.exports.safety import pseudonym
+from reporting.fhi.dataset import (
     EPISODE_COLUMNS,
     EVENT_COLUMNS,
     Pseudonymiser,
@@ -22,7 +22,7 @@ from reporting.fhi import (
     event_rows,
     intensity,
 )
-from reporting.fhi_files import csv_lines, xlsx_file
+from reporting.fhi.files import csv_lines, xlsx_file
 from reporting.models import ExportKind, ExportLog
 from tests.accounts.factories import PASSWORD
 from tests.accounts.flows import current_code

@@ -5,17 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reporting.figures import (
-    ContactFact,
-    age_band,
-    capacity_window,
-    hours_between,
-    in_work_without_benefits,
-    median,
-    percentile,
-    reached_in_time,
-    weeks_up_to,
-)
+from reporting.figures.base import median, percentile
+from reporting.figures.capacity import capacity_window, weeks_up_to
+from reporting.figures.facts import ContactFact
+from reporting.figures.intake import hours_between, reached_in_time
+from reporting.figures.reach import age_band
+from reporting.figures.work import in_work_without_benefits
 from reporting.filters import Period, last_twelve_months
 
 OSLO = ZoneInfo("Europe/Oslo")

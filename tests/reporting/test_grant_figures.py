@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.grant import (
+from reporting.grant.report import (
     GRANT_SCHEMES,
     EpisodeFact,
     GrantFacts,

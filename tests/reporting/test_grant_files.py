@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from reporting.grant import grant_report
-from reporting.grant_files import grant_pdf, grant_xlsx
+from reporting.grant.files import grant_pdf, grant_xlsx
+from reporting.grant.report import grant_report
 from reporting.models import ExportKind, ExportLog
 from tests.reporting.export_data import YEAR, build_year
 

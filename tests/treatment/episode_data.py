@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit
 from tests.treatment.factories import EpisodeFactory, OfferFactory

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from tests.intake.factories import ClientFactory
 from treatment.models import (
     Attendance,

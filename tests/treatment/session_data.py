@@ -7,7 +7,7 @@ from intake.models import Contact
 from tests.intake.factories import ContactFactory
 from tests.treatment.factories import EpisodeFactory
 from treatment.models import Episode, Session, SessionMode, SessionPurpose
-from treatment.sessions import session_book
+from treatment.sessions.services import session_book
 
 MONDAY_10 = "2026-03-02T10:00:00+01:00"
 THURSDAY_13 = datetime.fromisoformat("2026-03-05T13:00:00+01:00")

@@ -21,8 +21,8 @@ from tests.treatment.factories import (
     SessionFactory,
 )
 from tests.treatment.session_data import MONDAY_10, open_episode
-from treatment.calendar import View, calendar_days, period
 from treatment.models import Attendance
+from treatment.sessions.calendar import View, calendar_days, period
 
 MONDAY = date(2026, 3, 2)
 

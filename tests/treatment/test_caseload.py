@@ -18,7 +18,7 @@ from tests.treatment.factories import (
     OfferFactory,
     SessionFactory,
 )
-from treatment.caseload import (
+from treatment.caseload.rows import (
     HIDDEN_WAIT_DAYS,
     Flag,
     LatestScore,

@@ -13,7 +13,8 @@ from questionnaires.models import Invitation, Message
 from tests.questionnaires.outbox_data import consenting_contact
 from tests.treatment.course_data import enrol, episode, run_with_meetings
 from tests.treatment.factories import EpisodeFactory
-from treatment import courses
+from treatment.courses import attendance
+from treatment.courses import services as courses
 from treatment.models import CourseMeeting, EnrolmentStatus
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -56,7 +57,7 @@ def course(personas):
 def test_every_enrolled_participant_who_agreed_gets_one_link(personas, course):
     meeting = course.course_meetings.get()
 
-    sent = courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    sent = attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
 
     assert (sent.scheduled, sent.already, sent.not_sent) == (2, 0, 1)
     links = _links(meeting)
@@ -69,10 +70,10 @@ def test_every_enrolled_participant_who_agreed_gets_one_link(personas, course):
 
 def test_pressing_again_sends_nobody_a_second_link(personas, course):
     meeting = course.course_meetings.get()
-    courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
     messages_before = Message.objects.count()
 
-    again = courses.meeting_invitations_send(meeting=meeting, by=personas.psychologist)
+    again = attendance.meeting_invitations_send(meeting=meeting, by=personas.psychologist)
 
     assert (again.scheduled, again.already) == (0, 2)
     assert len(_links(meeting)) == 2
@@ -81,7 +82,7 @@ def test_pressing_again_sends_nobody_a_second_link(personas, course):
 
 def test_a_client_enrolled_later_gets_a_link_and_the_others_no_new_one(personas, course):
     meeting = course.course_meetings.get()
-    courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
     late = EpisodeFactory(
         team=personas.team,
         primary_therapist=personas.therapist,
@@ -89,7 +90,7 @@ def test_a_client_enrolled_later_gets_a_link_and_the_others_no_new_one(personas,
     )
     enrol(course, [late])
 
-    sent = courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    sent = attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
 
     assert (sent.scheduled, sent.already) == (1, 2)
     assert sorted(link.client.first_name for link in _links(meeting)) == ["Kari", "Ola", "Siri"]
@@ -101,14 +102,14 @@ def test_participants_who_dropped_out_get_no_link(personas, course):
         status=EnrolmentStatus.DROPPED_OUT
     )
 
-    courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
 
     assert [link.client.first_name for link in _links(meeting)] == ["Kari"]
 
 
 def test_a_moved_meeting_gets_new_links_for_the_new_time(personas, course):
     meeting = course.course_meetings.get()
-    courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
     later = MEETING_AT + timedelta(days=1)
 
     courses.course_meeting_save(
@@ -116,7 +117,7 @@ def test_a_moved_meeting_gets_new_links_for_the_new_time(personas, course):
     )
     meeting.refresh_from_db()
     sent_at_after_move = meeting.invitations_sent_at
-    sent = courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+    sent = attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
 
     assert sent_at_after_move is None and sent.scheduled == 2
     working = [link for link in _links(meeting) if link.expires_at > NOW]
@@ -131,7 +132,7 @@ def test_no_links_for_a_cancelled_meeting(personas, course):
     )
 
     with pytest.raises(ValidationError):
-        courses.meeting_invitations_send(meeting=meeting, by=personas.therapist)
+        attendance.meeting_invitations_send(meeting=meeting, by=personas.therapist)
 
     assert _links(meeting) == []
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from tests.treatment.course_data import course_type, enrol, episode, run_with_meetings
 from tests.treatment.factories import MeetingAttendanceFactory, OfferFactory
 from treatment.models import (

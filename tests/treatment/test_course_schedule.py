@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from treatment.course_schedule import MeetingPlan, meeting_times
+from treatment.courses.schedule import MeetingPlan, meeting_times
 
 OSLO = ZoneInfo("Europe/Oslo")
 

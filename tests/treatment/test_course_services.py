@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from rph.accounts.roles import Role
 from tests.accounts.factories import member
 from tests.treatment.course_data import course_type, enrol, episode, run_with_meetings
 from tests.treatment.factories import MeetingAttendanceFactory, OfferFactory
-from treatment import courses
-from treatment.course_schedule import MeetingPlan
+from treatment.courses import attendance, enrolments
+from treatment.courses import services as courses
+from treatment.courses.schedule import MeetingPlan
 from treatment.models import (
     CourseKind,
     CourseRun,
@@ -192,7 +193,7 @@ def test_without_a_run_the_client_goes_on_the_waitlist(personas, now):
     kid = course_type(personas.team)
     ep = episode(personas.team, personas.therapist)
 
-    enrolment = courses.enrolment_create(
+    enrolment = enrolments.enrolment_create(
         episode=ep, course_type=kid, run=None, by=personas.therapist
     )
 
@@ -207,10 +208,10 @@ def test_a_full_run_takes_nobody_more_and_says_so(personas, now):
     kid = run.course_type
     first, second, third = (episode(personas.team, personas.therapist) for _ in range(3))
     for ep in (first, second):
-        courses.enrolment_create(episode=ep, course_type=kid, run=run, by=personas.therapist)
+        enrolments.enrolment_create(episode=ep, course_type=kid, run=run, by=personas.therapist)
 
     with pytest.raises(ValidationError) as error:
-        courses.enrolment_create(episode=third, course_type=kid, run=run, by=personas.therapist)
+        enrolments.enrolment_create(episode=third, course_type=kid, run=run, by=personas.therapist)
 
     assert error.value.message_dict["run"] == ["Kursrekka er full: alle 2 plassene er tatt."]
     assert Enrolment.objects.filter(run=run, status=EnrolmentStatus.ENROLLED).count() == 2
@@ -225,7 +226,7 @@ def test_a_client_who_dropped_out_frees_the_place(personas, now):
     Enrolment.objects.filter(pk=gone.pk).update(status=EnrolmentStatus.DROPPED_OUT)
     newcomer = episode(personas.team, personas.therapist)
 
-    courses.enrolment_create(
+    enrolments.enrolment_create(
         episode=newcomer, course_type=run.course_type, run=run, by=personas.therapist
     )
 
@@ -239,21 +240,21 @@ def test_a_run_whose_last_meeting_has_begun_takes_nobody(personas, now):
     ep = episode(personas.team, personas.therapist)
 
     with pytest.raises(ValidationError) as error:
-        courses.enrolment_create(
+        enrolments.enrolment_create(
             episode=ep, course_type=run.course_type, run=run, by=personas.therapist
         )
 
     assert "run" in error.value.message_dict
-    assert courses.runs_with_places(CourseRun.objects.all()) == []
+    assert enrolments.runs_with_places(CourseRun.objects.all()) == []
 
 
 def test_a_client_waits_for_a_course_once(personas, now):
     kid = course_type(personas.team)
     ep = episode(personas.team, personas.therapist)
-    courses.enrolment_create(episode=ep, course_type=kid, run=None, by=personas.therapist)
+    enrolments.enrolment_create(episode=ep, course_type=kid, run=None, by=personas.therapist)
 
     with pytest.raises(ValidationError):
-        courses.enrolment_create(episode=ep, course_type=kid, run=None, by=personas.therapist)
+        enrolments.enrolment_create(episode=ep, course_type=kid, run=None, by=personas.therapist)
 
     assert ep.enrolments.count() == 1
 
@@ -263,7 +264,9 @@ def test_a_drop_in_course_takes_no_sign_up(personas, now):
     ep = episode(personas.team, personas.therapist)
 
     with pytest.raises(ValidationError) as error:
-        courses.enrolment_create(episode=ep, course_type=drop_in, run=None, by=personas.therapist)
+        enrolments.enrolment_create(
+            episode=ep, course_type=drop_in, run=None, by=personas.therapist
+        )
 
     assert "course_type" in error.value.message_dict
 
@@ -273,7 +276,7 @@ def test_an_ended_episode_cannot_be_enrolled(personas, now):
     Episode.objects.filter(pk=ep.pk).update(ended_at=NOW, end_reason="completed")
 
     with pytest.raises(ValidationError):
-        courses.enrolment_create(
+        enrolments.enrolment_create(
             episode=ep, course_type=course_type(personas.team), run=None, by=personas.therapist
         )
 
@@ -282,7 +285,7 @@ def test_the_waitlist_places_a_client_on_a_run_and_takes_one_off(personas, now):
     run = run_with_meetings(personas.team, [personas.therapist, personas.psychologist], [_days(7)])
     kid = run.course_type
     placed, leaving = (
-        courses.enrolment_create(
+        enrolments.enrolment_create(
             episode=episode(personas.team, personas.therapist),
             course_type=kid,
             run=None,
@@ -291,21 +294,21 @@ def test_the_waitlist_places_a_client_on_a_run_and_takes_one_off(personas, now):
         for _ in range(2)
     )
 
-    courses.enrolment_place(enrolment=placed, run=run)
-    courses.enrolment_withdraw(enrolment=leaving)
+    enrolments.enrolment_place(enrolment=placed, run=run)
+    enrolments.enrolment_withdraw(enrolment=leaving)
 
     placed.refresh_from_db()
     leaving.refresh_from_db()
     assert (placed.status, placed.run, placed.enrolled_at) == (EnrolmentStatus.ENROLLED, run, NOW)
     assert (leaving.status, leaving.ended_at) == (EnrolmentStatus.WITHDRAWN, NOW)
     with pytest.raises(ValidationError):
-        courses.enrolment_place(enrolment=leaving, run=run)
+        enrolments.enrolment_place(enrolment=leaving, run=run)
 
 
 def test_a_run_of_another_course_type_is_refused(personas, now):
     run = run_with_meetings(personas.team, [personas.therapist, personas.psychologist], [_days(7)])
     sleep = course_type(personas.team, kind=CourseKind.SLEEP)
-    waiting = courses.enrolment_create(
+    waiting = enrolments.enrolment_create(
         episode=episode(personas.team, personas.therapist),
         course_type=sleep,
         run=None,
@@ -313,7 +316,7 @@ def test_a_run_of_another_course_type_is_refused(personas, now):
     )
 
     with pytest.raises(ValidationError):
-        courses.enrolment_place(enrolment=waiting, run=run)
+        enrolments.enrolment_place(enrolment=waiting, run=run)
 
     waiting.refresh_from_db()
     assert waiting.status == EnrolmentStatus.WAITING
@@ -334,7 +337,7 @@ def test_two_clinicians_cannot_take_the_last_place_at_once():
     def take(ep: Episode) -> None:
         try:
             start.wait()
-            courses.enrolment_create(
+            enrolments.enrolment_create(
                 episode=ep, course_type=run.course_type, run=run, by=leaders[0]
             )
             outcomes.append("placed")
@@ -360,7 +363,7 @@ def test_enrolling_starts_a_step_2_offer_alongside_the_open_one(personas, now):
     ep = episode(personas.team, personas.therapist)
     OfferFactory(episode=ep, step=Step.INDIVIDUAL)
 
-    enrolment = courses.enrolment_create(
+    enrolment = enrolments.enrolment_create(
         episode=ep, course_type=course_type(personas.team), run=None, by=personas.therapist
     )
 
@@ -376,7 +379,7 @@ def test_enrolling_uses_the_open_step_2_offer(personas, now):
     ep = episode(personas.team, personas.therapist)
     placement = OfferFactory(episode=ep, step=Step.COURSE)
 
-    enrolment = courses.enrolment_create(
+    enrolment = enrolments.enrolment_create(
         episode=ep, course_type=course_type(personas.team), run=None, by=personas.therapist
     )
 
@@ -393,7 +396,7 @@ def test_enrolling_after_guided_self_help_ended_is_a_step_up(personas, now):
         end_reason=OfferEnd.COMPLETED,
     )
 
-    enrolment = courses.enrolment_create(
+    enrolment = enrolments.enrolment_create(
         episode=ep, course_type=course_type(personas.team), run=None, by=personas.therapist
     )
 
@@ -411,7 +414,7 @@ def test_a_known_client_at_a_drop_in_counts_as_a_treatment_session(personas, now
     ep = episode(personas.team, personas.therapist)
 
     for meeting in (first, second):
-        courses.meeting_attendance_record(
+        attendance.meeting_attendance_record(
             meeting=meeting,
             marks={},
             unregistered=3,
@@ -433,10 +436,10 @@ def test_attendance_is_recorded_and_corrected_for_the_enrolled(personas, now):
     meeting = run.course_meetings.get()
     marks = {came.episode_id: True, away.episode_id: False}
 
-    courses.meeting_attendance_record(
+    attendance.meeting_attendance_record(
         meeting=meeting, marks=marks, unregistered=0, relatives=0, by=personas.therapist
     )
-    courses.meeting_attendance_record(
+    attendance.meeting_attendance_record(
         meeting=meeting,
         marks={away.episode_id: True},
         unregistered=0,
@@ -469,7 +472,7 @@ def test_attendance_waits_for_the_meeting_and_not_for_a_cancelled_one(
     meeting.save()
 
     with pytest.raises(ValidationError) as error:
-        courses.meeting_attendance_record(
+        attendance.meeting_attendance_record(
             meeting=meeting,
             marks={enrolment.episode_id: True},
             unregistered=0,
@@ -486,7 +489,7 @@ def test_only_a_drop_in_takes_clients_without_enrolment(personas, now):
     stranger = episode(personas.team, personas.therapist)
 
     with pytest.raises(ValidationError):
-        courses.meeting_attendance_record(
+        attendance.meeting_attendance_record(
             meeting=run.course_meetings.get(),
             marks={},
             unregistered=0,
@@ -495,7 +498,7 @@ def test_only_a_drop_in_takes_clients_without_enrolment(personas, now):
             by=personas.therapist,
         )
     with pytest.raises(ValidationError):
-        courses.meeting_attendance_record(
+        attendance.meeting_attendance_record(
             meeting=run.course_meetings.get(),
             marks={stranger.pk: True},
             unregistered=0,
@@ -513,7 +516,7 @@ def test_completing_a_run_records_endings_and_evaluations_and_ends_the_offer(per
     leaders = [personas.therapist, personas.psychologist]
     run = run_with_meetings(personas.team, leaders, [_days(-1), _days(7)])
     done, gone = (
-        courses.enrolment_create(
+        enrolments.enrolment_create(
             episode=episode(personas.team, personas.therapist),
             course_type=run.course_type,
             run=run,
@@ -522,11 +525,11 @@ def test_completing_a_run_records_endings_and_evaluations_and_ends_the_offer(per
         for _ in range(2)
     )
 
-    changed = courses.course_run_complete(
+    changed = enrolments.course_run_complete(
         run=run,
         endings=[
-            courses.RunEnding(done.pk, EnrolmentStatus.COMPLETED, 5),
-            courses.RunEnding(gone.pk, EnrolmentStatus.DROPPED_OUT, None),
+            enrolments.RunEnding(done.pk, EnrolmentStatus.COMPLETED, 5),
+            enrolments.RunEnding(gone.pk, EnrolmentStatus.DROPPED_OUT, None),
         ],
     )
 
@@ -547,8 +550,8 @@ def test_an_evaluation_outside_1_to_6_is_refused(personas, now):
     (enrolment,) = enrol(run, [episode(personas.team, personas.therapist)])
 
     with pytest.raises(ValidationError):
-        courses.course_run_complete(
-            run=run, endings=[courses.RunEnding(enrolment.pk, EnrolmentStatus.COMPLETED, 7)]
+        enrolments.course_run_complete(
+            run=run, endings=[enrolments.RunEnding(enrolment.pk, EnrolmentStatus.COMPLETED, 7)]
         )
 
     enrolment.refresh_from_db()

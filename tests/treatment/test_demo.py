@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from questionnaires.models import RiskAlert
 from rph.accounts.models import Team, User
-from treatment.caseload import Flag, caseload_rows, supervision_rows
+from treatment.caseload.rows import Flag, caseload_rows, supervision_rows
 from treatment.models import (
     CourseRun,
     Episode,
@@ -17,7 +17,7 @@ from treatment.models import (
     Session,
 )
 from treatment.outcomes import Headline, Unclassified, episode_outcome
-from treatment.self_help import self_help_queryset
+from treatment.self_help.services import self_help_queryset
 
 
 @pytest.fixture

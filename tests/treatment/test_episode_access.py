@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.assessment_choices import Decision, Step
+from intake.assessments.choices import Decision, Step
 from rph.accounts.roles import Role
 from rph.audit.models import AccessEvent
 from tests.accounts.factories import member

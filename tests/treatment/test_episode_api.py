@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from rph.audit.models import AccessEvent
 from tests.intake.factories import ClientFactory
 from tests.treatment.episode_data import episode_of, scores
 from tests.treatment.factories import EpisodeFactory, OfferFactory, SessionFactory
-from treatment.episodes import episode_end
+from treatment.episodes.services import episode_end
 from treatment.models import Attendance, EndReason, Episode, OfferEnd
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.assessment_choices import Decision, Step
+from intake.assessments.choices import Decision, Step
 from questionnaires.models import Invitation, Message
 from tests.intake.assessment_data import completed
 from tests.intake.factories import ContactFactory
@@ -23,8 +23,8 @@ from tests.treatment.factories import (
     OfferFactory,
     SessionFactory,
 )
-from treatment import episode_page
-from treatment.episodes import co_therapist_add, episode_end, therapist_change
+from treatment.episodes import page as episode_page
+from treatment.episodes.services import co_therapist_add, episode_end, therapist_change
 from treatment.models import Attendance, EndReason, Episode, OfferEnd, OfferStart
 
 MONDAY_10 = "2026-03-02T10:00:00+01:00"

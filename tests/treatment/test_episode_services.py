@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from intake.assessment_choices import Decision, Step
-from intake.assessment_services import assessment_save
+from intake.assessments.choices import Decision, Step
+from intake.assessments.services import assessment_save
 from rph.accounts.roles import Role
 from tests.accounts.factories import member
 from tests.intake.assessment_data import complete_data
 from tests.intake.factories import ContactFactory
 from tests.treatment.factories import EpisodeFactory, OfferFactory
-from treatment.episodes import (
+from treatment.episodes.services import (
     co_therapist_add,
     co_therapist_remove,
     episode_create_from_assessment,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from tests.intake.assessment_data import completed
 from tests.intake.factories import ContactFactory
 from tests.treatment.episode_data import episode_of, scores

@@ -1,10 +1,10 @@
-"""The overdue rule for guided self-help follow-up (treatment/self_help.py), without a database."""
+"""The overdue rule for guided self-help follow-up (treatment/self_help/services.py), no DB."""
 
 from datetime import date
 
 import pytest
 
-from treatment.self_help import follow_up_due_on, follow_up_overdue
+from treatment.self_help.services import follow_up_due_on, follow_up_overdue
 
 GIVEN = date(2026, 3, 2)
 

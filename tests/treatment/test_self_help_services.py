@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from intake.assessment_choices import Step
+from intake.assessments.choices import Step
 from tests.accounts.factories import TeamFactory, member
 from tests.treatment.factories import (
     EpisodeFactory,
@@ -24,7 +24,7 @@ from treatment.models import (
     Session,
     SessionPurpose,
 )
-from treatment.self_help import (
+from treatment.self_help.services import (
     follow_up,
     self_help_call_log,
     self_help_end,

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from tests.treatment.factories import GuidedSelfHelpFactory, SessionFactory
 from tests.treatment.session_data import open_episode
 from treatment.models import Session, SessionPurpose
-from treatment.sessions import NoteConflict, session_note_save
+from treatment.sessions.services import NoteConflict, session_note_save
 
 FIRST = "Tema: søvn. Agenda avtalt."
 SECOND = "Tema: bekymring. Hjemmeoppgave gjennomgått."

@@ -18,9 +18,9 @@ from tests.treatment.session_data import (
     consent_to_links,
     open_episode,
 )
-from treatment import sessions
 from treatment.models import Attendance, SessionPurpose
-from treatment.sessions import (
+from treatment.sessions import services as sessions
+from treatment.sessions.services import (
     overlaps,
     session_attendance_record,
     session_cancel,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from referrals.gps import gps_import
+from referrals.gps.services import gps_import
 
 
 class Command(BaseCommand):

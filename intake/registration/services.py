@@ -1,0 +1,254 @@
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
+
+from intake import fodselsnummer as fnr
+from intake.age import age_on
+from intake.deadlines import deadline_for
+from intake.models import Channel, Client, Concern, Contact, GeneralPractitioner, Referrer
+from intake.registration.duplicates import similar_names
+from rph.accounts.models import Municipality, Team, User
+
+MAX_FREE_TEXT = 5000
+MAX_AGE = 130
+
+
+def _fodselsnummer_errors(
+    number: str, birth_date: date | None, errors: dict[str, list[str]]
+) -> tuple[str, date | None]:
+    """The normalised number and the birth date it carries (or the one given)."""
+    if not number:
+        return "", birth_date
+    try:
+        number = fnr.normalize(number)
+    except ValidationError as exc:
+        errors.setdefault("fodselsnummer", []).extend(exc.messages)
+        return "", birth_date
+    born = fnr.birth_date(number)
+    if birth_date is not None and birth_date != born:
+        errors.setdefault("birth_date", []).append(
+            _("The birth date does not match the national identity number.")
+        )
+    return number, born
+
+
+def _contact_errors(
+    *,
+    channel: str,
+    referrer: str,
+    referrer_name: str,
+    concerns: Iterable[str],
+    free_text: str,
+    birth_date: date | None,
+    age: int | None,
+    today: date,
+    errors: dict[str, list[str]],
+) -> None:
+    if birth_date is not None and birth_date > today:
+        errors.setdefault("birth_date", []).append(_("The birth date cannot be in the future."))
+    if age is not None and not 0 <= age <= MAX_AGE:
+        errors.setdefault("age", []).append(_("Give an age between 0 and 130."))
+    if len(free_text) > MAX_FREE_TEXT:
+        errors.setdefault("free_text", []).append(
+            _("The text is too long: at most %(max)d characters.") % {"max": MAX_FREE_TEXT}
+        )
+    if channel not in Channel.values:
+        errors.setdefault("channel", []).append(_("Choose how the contact came in."))
+    if referrer not in Referrer.values:
+        errors.setdefault("referrer", []).append(_("Choose who referred the person."))
+    if set(concerns) - set(Concern.values):
+        errors.setdefault("concerns", []).append(_("Choose what the contact is about."))
+    if referrer == Referrer.GP and not referrer_name.strip():
+        errors.setdefault("referrer_name", []).append(_("Write the GP's name."))
+
+
+@transaction.atomic
+def contact_register(
+    *,
+    team: Team,
+    registered_by: User | None,
+    channel: str,
+    referrer: str,
+    client: Client | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    fodselsnummer: str = "",
+    birth_date: date | None = None,
+    age: int | None = None,
+    phone: str | PhoneNumber = "",
+    email: str = "",
+    home_municipality: Municipality | None = None,
+    gp: GeneralPractitioner | None = None,
+    referrer_name: str = "",
+    concerns: Iterable[str] = (),
+    free_text: str = "",
+    best_time_to_call: str = "",
+    consent_call: bool = False,
+    consent_sms: bool = False,
+    consent_email: bool = False,
+    consent_digital_questionnaires: bool = False,
+) -> Contact:
+    """Register a contact, on an existing client or on a new one (with an empty care team).
+
+    With `client`, the client fields only fill in what the record lacks (phone, e-mail,
+    fødselsnummer, birth date, GP); nothing is overwritten. Raises ValidationError with
+    messages per field, and saves nothing, on bad input. The response-promise clock starts
+    now: `deadline` is `registered_at` plus the team's promise.
+    """
+    if client is not None and client.team_id != team.pk:
+        raise ValueError("the client belongs to another team")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    concerns = list(dict.fromkeys(concerns))
+    errors: dict[str, list[str]] = {}
+    number, birth_date = _fodselsnummer_errors(fodselsnummer.strip(), birth_date, errors)
+    _contact_errors(
+        channel=channel,
+        referrer=referrer,
+        referrer_name=referrer_name,
+        concerns=concerns,
+        free_text=free_text,
+        birth_date=birth_date,
+        age=age,
+        today=today,
+        errors=errors,
+    )
+    if number and (
+        Client.objects.filter(team=team, fodselsnummer=number)
+        .exclude(pk=client.pk if client else None)
+        .exists()
+    ):
+        errors.setdefault("fodselsnummer", []).append(
+            _("A client with this national identity number is already registered in the team.")
+        )
+    if client is None:
+        if not team.municipalities.filter(pk=getattr(home_municipality, "pk", None)).exists():
+            errors.setdefault("home_municipality", []).append(
+                _("The municipality is not in the team's area.")
+            )
+            home_municipality = None
+        client = Client(
+            team=team,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            home_municipality=home_municipality,
+        )
+    _fill_blanks(
+        client,
+        fodselsnummer=number,
+        birth_date=None if "birth_date" in errors else birth_date,
+        phone=phone,
+        email=email,
+        gp=gp,
+    )
+    _client_errors(client, errors)
+    if errors:
+        raise ValidationError(errors)
+    client.save()
+    birth_date = client.birth_date
+    contact = Contact(
+        team=team,
+        client=client,
+        registered_at=now,
+        registered_by=registered_by,
+        channel=channel,
+        referrer=referrer,
+        referrer_name=referrer_name.strip(),
+        concerns=concerns,
+        free_text=free_text.strip(),
+        age_at_contact=age_on(birth_date, today) if birth_date else age,
+        best_time_to_call=best_time_to_call.strip(),
+        consent_call=consent_call,
+        consent_sms=consent_sms,
+        consent_email=consent_email,
+        consent_digital_questionnaires=consent_digital_questionnaires,
+        deadline=deadline_for(now, team.response_promise_hours),
+    )
+    # Concerns are checked above; the model would call an empty list blank.
+    contact.full_clean(exclude=["client", "concerns"])
+    contact.save()
+    return contact
+
+
+def _client_errors(client: Client, errors: dict[str, list[str]]) -> None:
+    """The model's own checks, merged with ours so the user sees every problem at once."""
+    if not str(client.phone or "").strip() and not client.email:
+        errors.setdefault("phone", []).append(
+            _("Give a phone number or an e-mail address so the team can reach the person.")
+        )
+    try:
+        # The fødselsnummer constraint is checked above with a clearer message.
+        client.full_clean(
+            exclude=["home_municipality"] if "home_municipality" in errors else None,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            known = errors.setdefault(field, [])
+            known.extend(m for m in messages if m not in known)
+
+
+def _fill_blanks(client: Client, **values: object) -> None:
+    for field, value in values.items():
+        if value and not getattr(client, field):
+            setattr(client, field, value.strip() if isinstance(value, str) else value)
+
+
+def team_for_municipality(municipality: Municipality) -> Team | None:
+    """The team that takes self-referrals from a municipality.
+
+    Decision: a municipality may be served by several teams (a town team and an
+    inter-municipal one); self-referrals go to the first of them by name, so the choice
+    is stable and visible in the admin.
+    """
+    return municipality.teams.order_by("name", "pk").first()
+
+
+@transaction.atomic
+def self_referral_submit(
+    *,
+    home_municipality: Municipality,
+    first_name: str,
+    last_name: str,
+    phone: str | PhoneNumber,
+    email: str = "",
+    concerns: Iterable[str] = (),
+    best_time_to_call: str = "",
+) -> Contact:
+    """A person's own request through the public form: a web-form contact to call back.
+
+    The person cannot be shown who else is registered, so no choice is offered: the contact
+    joins an existing client only when exactly one of the team's clients has the same
+    phone number and a similar name; otherwise a new client is created.
+    """
+    team = team_for_municipality(home_municipality)
+    if team is None:
+        raise ValidationError(
+            {"home_municipality": _("No RPH team serves this municipality in this system.")}
+        )
+    name = f"{first_name} {last_name}"
+    same_person = [
+        candidate
+        for candidate in Client.objects.possible_duplicates(team, phone=str(phone))
+        if similar_names(name, str(candidate))
+    ]
+    return contact_register(
+        team=team,
+        registered_by=None,
+        client=same_person[0] if len(same_person) == 1 else None,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        home_municipality=home_municipality,
+        channel=Channel.WEB_FORM,
+        referrer=Referrer.SELF,
+        concerns=concerns,
+        best_time_to_call=best_time_to_call,
+        consent_call=True,
+    )
