@@ -235,8 +235,11 @@ class SelfReferralCreate(APIView):
     """Public: a municipal website sends a person's request to be called back. No login.
 
     Fields as the form at /henvendelse/ (`home_municipality` is the four-digit municipality
-    number; `consent` must be true). Rate-limited per address together with the form; 429
-    when the limit is reached. The answer never contains what was sent.
+    number; `consent` must be true; `consent_sms`, `consent_email` and
+    `consent_digital_questionnaires` are optional booleans). Rate-limited per address
+    together with the form; 429 when the limit is reached. The answer never contains what
+    was sent. An `Idempotency-Key` header (or `idempotency_key` field, at most 64
+    characters) makes a retry safe: the same key gives the same answer and no second contact.
     """
 
     authentication_classes: list[type] = []
@@ -253,6 +256,9 @@ class SelfReferralCreate(APIView):
             return Response({"detail": _("The request is too large.")}, status=413)
         data = request.data
         _check_shape(data, LIST_FIELDS)
+        key = request.headers.get("Idempotency-Key", "")
+        if key and isinstance(data, dict):
+            data = {**data, "idempotency_key": key}
         form = SelfReferralForm(data=data)
         hours = DEFAULT_PROMISE_HOURS
         if not form.is_robot:

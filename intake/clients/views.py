@@ -12,6 +12,7 @@ from intake.access import get_client_for_user
 from intake.clients.forms import BreakGlassForm, CareTeamForm, ClientContactForm
 from intake.clients.page import client_page_context, client_sections
 from intake.clients.services import client_set_care_team, client_update_contact
+from intake.consents.services import reach_now
 from intake.models import Client
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
@@ -37,6 +38,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "client": client,
         "access": access,
         "care_team": client.care_team.all(),
+        "reach": reach_now(client),
         **client_page_context(client, clinical=access.clinical, now=timezone.now()),
         "sections": client_sections(request, client, access),
     }

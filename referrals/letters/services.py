@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from intake.models import Client, GeneralPractitioner
+from intake.models import Client, GeneralPractitioner, Party
 from referrals.consents.services import current_consents, objects_to_epikrise
 from referrals.letters.display import LETTER_LANGUAGE
 from referrals.letters.pdf import letter_pdf
 from referrals.letters.transport import LetterTransport, Receipt, transport_for
-from referrals.models import Letter, LetterKind, LetterStatus, Party
+from referrals.models import Letter, LetterKind, LetterStatus
 from rph.accounts.models import User
 from rph.accounts.roles import LEAD_ROLES
 from rph.notifications.models import Notification

@@ -1,8 +1,8 @@
 import factory
 from django.utils import timezone
 
-from intake.models import GeneralPractitioner
-from referrals.models import AcuteContact, AcuteService, Consent, Letter, LetterKind, Party
+from intake.models import Consent, GeneralPractitioner, Party
+from referrals.models import AcuteContact, AcuteService, Letter, LetterKind
 
 
 class GeneralPractitionerFactory(factory.django.DjangoModelFactory):

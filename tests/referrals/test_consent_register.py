@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from intake.models import Consent, Party
 from referrals.consents.services import (
     consent_holds,
     consent_record,
@@ -16,7 +17,6 @@ from referrals.consents.services import (
     objects_to_epikrise,
     recipients_from_text,
 )
-from referrals.models import Consent, Party
 from tests.intake.assessment_data import AssessmentFactory, completed
 from tests.intake.factories import ContactFactory
 
