@@ -14,8 +14,13 @@ from intake.access import get_client_for_user, get_contact_for_user
 from intake.clients.services import client_update_contact
 from intake.models import Client, Contact
 from intake.queue.services import attempt_record
-from intake.registration.forms import ContactRegisterForm, SelfReferralForm
-from intake.registration.services import contact_register, self_referral_submit
+from intake.registration.forms import ContactRegisterForm, SelfReferralForm, consents_ticked
+from intake.registration.services import (
+    contact_join,
+    contact_register,
+    open_contact_of,
+    self_referral_submit,
+)
 from intake.self_referral.ratelimit import seconds_to_next_window, self_referral_allowed
 from intake.self_referral.views import DEFAULT_PROMISE_HOURS, body_too_large
 from intake.serializers import (
@@ -145,7 +150,9 @@ class ContactList(generics.ListAPIView):
     """Open contacts in every team where the user works with clients, by deadline.
 
     POST registers a contact. Without `client`, possible duplicates in the team give 409
-    with the candidates; send `client` (an id) to use one, or `create_new: true`.
+    with the candidates; send `client` (an id) to use one, or `create_new: true`. A client
+    with an open contact gets no second one: 409 `open_contact`, or with
+    `join_open_contact: true` the request is added to the open contact (200).
     """
 
     serializer_class = ContactSerializer
@@ -194,6 +201,18 @@ class ContactList(generics.ListAPIView):
                     "candidates": DuplicateCandidateSerializer(candidates, many=True).data,
                 }
                 return Response(body, status=status.HTTP_409_CONFLICT)
+        open_contact = open_contact_of(client) if client is not None else None
+        if open_contact is not None and data.get("join_open_contact") is True:
+            cleaned = form.cleaned_data
+            contact = contact_join(
+                contact=open_contact,
+                by=request.user,
+                concerns=cleaned["concerns"],
+                free_text=cleaned["free_text"],
+                consents_given=consents_ticked(cleaned),
+            )
+            return Response(ContactSerializer(contact).data, status=status.HTTP_200_OK)
+        # A client with an open contact: 409 `open_contact` (rph.api), nothing saved.
         contact = contact_register(
             team=team, registered_by=request.user, client=client, **form.register_kwargs()
         )

@@ -22,6 +22,7 @@ from intake.models import (
     Referrer,
 )
 from intake.registration.duplicates import similar_names
+from intake.registration.rules import referrer_fits
 from rph.accounts.models import Municipality, Team, User
 
 MAX_FREE_TEXT = 5000
@@ -73,8 +74,23 @@ def _contact_errors(
         errors.setdefault("referrer", []).append(_("Choose who referred the person."))
     if set(concerns) - set(Concern.values):
         errors.setdefault("concerns", []).append(_("Choose what the contact is about."))
+    known = channel in Channel.values and referrer in Referrer.values
+    if known and not referrer_fits(channel, referrer):
+        errors.setdefault("referrer", []).append(_referrer_message(channel))
     if referrer == Referrer.GP and not referrer_name.strip():
         errors.setdefault("referrer_name", []).append(_("Write the GP's name."))
+
+
+def _referrer_message(channel: str) -> str:
+    if channel == Channel.GP_REFERRAL:
+        return _("A referral from a GP has the GP as referrer: choose GP and write the name.")
+    if channel == Channel.OTHER_REFERRAL:
+        return _("Choose who referred the person: NAV, health centre, emergency clinic or other.")
+    if channel == Channel.WEB_FORM:
+        return _("A web form is sent by the person: the referrer is Self.")
+    if channel == Channel.RELATIVE:
+        return _("A relative who gets in touch is recorded as referrer Other, with a name.")
+    return _("A GP's referral comes by the channel GP referral: choose that channel.")
 
 
 @transaction.atomic
