@@ -80,7 +80,11 @@ class ClientDetail(APIView):
         # Answer 400 rather than raise: a raised error rolls back the request's transaction,
         # and with it the access-log row of this look at the record.
         serializer.is_valid(raise_exception=True)
-        client_update_contact(client=client, changes=dict(serializer.validated_data))
+        changes = dict(serializer.validated_data)
+        if "version" not in changes:
+            raise DjangoValidationError({"version": [_("Give the version you read.")]})
+        version = changes.pop("version")
+        client_update_contact(client=client, changes=changes, version=version)
         return Response(ClientContactSerializer(client).data)
 
 

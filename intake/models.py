@@ -181,6 +181,8 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The optimistic lock on the contact details (rph.versioning).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -452,6 +454,8 @@ class Assessment(models.Model):
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="assessment")
+    # The optimistic lock on the draft (rph.versioning): two tabs never overwrite each other.
+    version = models.PositiveIntegerField(default=0, editable=False)
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

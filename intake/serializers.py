@@ -18,11 +18,15 @@ class ClientListSerializer(serializers.ModelSerializer):
 
 class ClientContactSerializer(serializers.ModelSerializer):
     phone = PhoneNumberField(required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read; a PATCH with an older one gets 409."
+    )
 
     class Meta:
         model = Client
         fields = [
             "id",
+            "version",
             "first_name",
             "last_name",
             "fodselsnummer",

@@ -3,6 +3,7 @@ from django.urls import path
 from intake.assessments import views as assessment_views
 from intake.clients import views
 from intake.consents import views as consent_views
+from intake.data_check import views as data_check_views
 from intake.queue import views as queue_views
 from intake.registration import views as registration_views
 from intake.self_referral import views as selfreferral_views
@@ -19,6 +20,17 @@ urlpatterns = [
         "klienter/<int:pk>/kontaktsamtykke/",
         consent_views.reach_consents,
         name="client_reach_consents",
+    ),
+    path("henvendelser/datasjekk/", data_check_views.data_check, name="data_check"),
+    path(
+        "henvendelser/datasjekk/<int:pk>/slaa-sammen/",
+        data_check_views.data_check_merge,
+        name="data_check_merge",
+    ),
+    path(
+        "henvendelser/datasjekk/samtykke/<int:pk>/",
+        data_check_views.data_check_settle,
+        name="data_check_settle",
     ),
     path("henvendelser/", queue_views.queue, name="queue"),
     path(

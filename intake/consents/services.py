@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from intake.models import CONSENT_KINDS, Client, Consent, ConsentMethod, Party, ReachKind
 from rph.accounts.models import User
+from rph.versioning import check_version
 
 # Parties with one register line per client: the client's own GP, and research (FHI).
 UNNAMED_PARTIES = frozenset({Party.GP, Party.RESEARCH, *ReachKind.values})
@@ -194,7 +195,8 @@ def reach_consents_change(
 
     A kind left out of `wanted` is not touched. Nothing is recorded when nothing changes.
     With `version` (what `reach_version` said when the form was read), a change recorded
-    meanwhile refuses the save with code "conflict" and saves nothing.
+    meanwhile refuses the save (rph.versioning.StaleVersion, code "conflict": the register
+    is append-only, so its version is its newest line) and saves nothing.
     """
     unknown = set(wanted) - set(ReachKind.values)
     if unknown:
@@ -204,13 +206,15 @@ def reach_consents_change(
         raise ValidationError({"method": [message]})
     # One writer at a time per client: the version check and the new lines stay together.
     Client.objects.select_for_update().filter(pk=client.pk).first()
-    if version is not None and reach_version(client) != version:
-        raise ValidationError(
-            _(
+    if version is not None:
+        check_version(
+            reach_version(client),
+            version,
+            current=client,
+            message=_(
                 "Someone else changed the client's consents after you opened the page. "
                 "Nothing was saved: check what holds now and save again."
             ),
-            code="conflict",
         )
     now = reach_now(client)
     return [

@@ -181,6 +181,8 @@ def contact_register(
     _client_errors(client, errors)
     if errors:
         raise ValidationError(errors)
+    if client.pk is not None:
+        client.version += 1  # blanks filled in: a contact-details form opened earlier is stale
     client.save()
     birth_date = client.birth_date
     contact = Contact(

@@ -181,6 +181,7 @@ def test_a_fodselsnummer_already_in_the_team_is_refused_but_another_team_may_hav
 def test_a_returning_client_gets_a_new_contact_on_the_same_record(team, clerk):
     client = ClientFactory(team=team, phone="+4790000001", email="", birth_date=None)
     first = _register(team, clerk, client=client)
+    Contact.objects.filter(pk=first.pk).update(status=Contact.Status.CLOSED)
 
     second = _register(
         team, clerk, client=client, phone="+4790000002", email="ny@example.no", first_name="Ola"
@@ -197,6 +198,17 @@ def test_a_returning_client_gets_a_new_contact_on_the_same_record(team, clerk):
         BORN,
     )
     assert client.first_name != "Ola"
+
+
+def test_a_client_with_an_open_contact_gets_no_second_one(team, clerk):
+    client = ClientFactory(team=team)
+    _register(team, clerk, client=client)
+
+    with pytest.raises(ValidationError) as refused:
+        _register(team, clerk, client=client)
+
+    assert refused.value.code == "open_contact"
+    assert client.contacts.count() == 1
 
 
 def test_a_client_of_another_team_cannot_get_the_contact(team, clerk):

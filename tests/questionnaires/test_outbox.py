@@ -445,7 +445,7 @@ def test_a_resend_is_refused_for_an_answered_link_or_without_consent(personas, t
     invitation = Invitation.objects.get()
     give_consents(offer.contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
 
-    with pytest.raises(ValidationError, match="ikke samtykket"):
+    with pytest.raises(ValidationError, match="trukket samtykket til å få spørreskjemaer"):
         invitation_resend(invitation=invitation, by=personas.clerical)
 
     Invitation.objects.update(completed_at=timezone.now())

@@ -77,7 +77,7 @@ def test_nav_needs_consent_and_research_is_separate(personas):
 @pytest.mark.parametrize(
     ("party", "recipient", "field", "message"),
     [
-        ("nobody", "", "party", "Velg hvem opplysningene kan deles med."),
+        ("nobody", "", "party", "Velg hva samtykket gjelder."),
         (Party.GP, "Dr. Aune", "recipient", "la navnet stå tomt"),
         (Party.OTHER, "", "recipient", "Skriv hvem opplysningene kan deles med."),
         (Party.NAV, "x" * 201, "recipient", "høyst 200 tegn"),

@@ -372,7 +372,7 @@ def test_without_consent_the_final_questionnaire_is_refused_and_the_end_still_wo
         follow=True,
     )
 
-    assert "Klienten har ikke samtykket til å få skjemaer" in refused.content.decode()
+    assert "Klienten har ikke samtykket til å få spørreskjemaer" in refused.content.decode()
     assert not Invitation.objects.exists()
     assert "Forløpet er avsluttet." in ended.content.decode()
     assert not Episode.objects.get().is_open
