@@ -67,7 +67,7 @@ def test_an_outage_costs_one_timeout_then_the_fallback_answers_at_once(redis_awa
     with caplog.at_level(logging.WARNING, logger="rph.cache"):
         cache.set("k", 1)
         started = time.monotonic()
-        for n in range(50):
+        for _ in range(50):
             cache.incr("k")
         elapsed = time.monotonic() - started
 
