@@ -15,7 +15,16 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from questionnaires.definitions import Definition, Item, Option
+from questionnaires.definitions import (
+    CHOICE,
+    MULTIPLE,
+    NOT_APPLICABLE,
+    SCALE,
+    TEXT,
+    Definition,
+    Item,
+    Option,
+)
 from questionnaires.scoring import score_definition
 
 LOINC = "http://loinc.org"
@@ -94,15 +103,26 @@ def canonical_url(definition: Definition, base: str) -> str:
     return f"{base.rstrip('/')}/Questionnaire/{definition.code}"
 
 
+# RPH item type -> FHIR item type; a multiple-choice item is a repeating choice.
+_FHIR_TYPES = {CHOICE: "choice", MULTIPLE: "choice", TEXT: "text", SCALE: "integer"}
+
+
 def _item(item: Item, language: str) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "linkId": item.id,
         "prefix": f"{item.number}.",
         "text": item.text.get(language),
-        "type": "choice",
+        "type": _FHIR_TYPES[item.type],
         "required": False,
-        "answerOption": [_option(option, language) for option in item.options],
     }
+    if item.options:
+        entry["answerOption"] = [_option(option, language) for option in item.options]
+    if item.not_applicable:
+        entry["answerOption"].append(
+            {"valueCoding": {"code": NOT_APPLICABLE, "display": item.not_applicable.get(language)}}
+        )
+    if item.type == MULTIPLE:
+        entry["repeats"] = True
     if item.loinc:
         entry["code"] = [{"system": LOINC, "code": item.loinc}]
     return entry
@@ -136,15 +156,20 @@ def _total_item(definition: Definition, language: str) -> dict[str, Any]:
     return entry
 
 
-def _answered_item(item: Item, value: int, language: str) -> dict[str, Any]:
-    option = next((option for option in item.options if option.value == value), None)
-    if option is None or isinstance(value, bool):
+def _answered_item(item: Item, value: Any, language: str) -> dict[str, Any]:
+    entry = {"linkId": item.id, "text": item.text.get(language)}
+    if item.type == TEXT and isinstance(value, str):
+        return entry | {"answer": [{"valueString": value}]}
+    if item.type == SCALE and isinstance(value, int) and not isinstance(value, bool):
+        return entry | {"answer": [{"valueInteger": value}]}
+    if value == NOT_APPLICABLE and item.not_applicable:
+        display = item.not_applicable.get(language)
+        return entry | {"answer": [{"valueCoding": {"code": NOT_APPLICABLE, "display": display}}]}
+    chosen = value if item.type == MULTIPLE and isinstance(value, list) else [value]
+    options = [next((o for o in item.options if o.value == v), None) for v in chosen]
+    if not chosen or None in options or any(isinstance(v, bool) for v in chosen):
         raise ValueError(f"Item {item.number}: {value!r} is not one of {list(item.values)}.")
-    return {
-        "linkId": item.id,
-        "text": item.text.get(language),
-        "answer": [{"valueCoding": _coding(option, language)}],
-    }
+    return entry | {"answer": [{"valueCoding": _coding(o, language)} for o in options if o]}
 
 
 def _resource_id(definition: Definition) -> str:
