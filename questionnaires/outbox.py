@@ -36,7 +36,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu.exceptions import OperationalError
 
 from intake.models import AssessmentOffer, Client, Contact
 from questionnaires.models import Invitation, Message
@@ -44,6 +43,7 @@ from questionnaires.schedule import SendPlan, in_quiet_hours, next_morning, send
 from questionnaires.sending import DeliveryError, available_channels, backend_for
 from questionnaires.services import invitation_create
 from rph.accounts.models import User
+from rph.queueing import hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +351,7 @@ def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: Sen
             send_after=send_after,
         )
         if send_after <= now:
-            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+            transaction.on_commit(partial(_enqueue, message.pk))
 
 
 # How a message due now reaches a worker. The task module hands it over when it is imported
@@ -370,15 +370,9 @@ def _enqueue(message_id: int) -> None:
             "message %s not queued (no sender); the outbox sweep will send it", message_id
         )
         return
-    try:
-        _send_soon(message_id)
-    except (OperationalError, OSError) as exc:
-        # The row is committed: the minute sweep sends it when the broker is back.
-        logger.warning(
-            "message %s not queued (%s); the outbox sweep will send it",
-            message_id,
-            type(exc).__name__,
-        )
+    send_soon = _send_soon
+    # The row is committed: if the broker does not take it, the minute sweep sends it.
+    hand_over(f"message {message_id}", lambda: send_soon(message_id))
 
 
 # -- Sending ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ that records what it would have sent."""
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,3 +74,8 @@ class Recorder:
         if self.error:
             raise DeliveryError(self.error)
         self.sent.append(message.pk)
+
+
+def enqueued_with(enqueue: Callable[[int], object]) -> Callable[..., object]:
+    """Stands in for send_message.apply_async: hands the message id to `enqueue`."""
+    return lambda args, **options: enqueue(*args)

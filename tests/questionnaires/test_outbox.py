@@ -26,6 +26,7 @@ from tests.questionnaires.outbox_data import (
     Recorder,
     book,
     consenting_contact,
+    enqueued_with,
     health_team,
     token_in,
 )
@@ -58,7 +59,7 @@ def backend(monkeypatch):
 def queued(monkeypatch):
     """Message ids handed to the broker."""
     ids: list[int] = []
-    monkeypatch.setattr(send_message, "delay", ids.append)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(ids.append))
     return ids
 
 
