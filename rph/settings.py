@@ -330,6 +330,9 @@ EXPORT_KEY = (
 MESSAGE_BACKEND = env.str("RPH_MESSAGE_BACKEND", default="dev")
 if MESSAGE_BACKEND not in ("dev", "email", "sms-http"):
     raise ImproperlyConfigured("RPH_MESSAGE_BACKEND must be dev, email or sms-http.")
+# A claim older than this belongs to a worker that stopped: far above send_message's hard
+# time limit (60 s). The fault tests shorten it.
+OUTBOX_STALE_CLAIM_SECONDS = env.int("RPH_OUTBOX_STALE_CLAIM_SECONDS", default=600)
 SMS_GATEWAY_URL = env.str("RPH_SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env.str("RPH_SMS_GATEWAY_KEY", default="")
 SMS_SENDER = env.str("RPH_SMS_SENDER", default="")

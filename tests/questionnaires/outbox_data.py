@@ -64,16 +64,23 @@ class Recorder:
     """A backend: records each message it is given; fails with `error` if set."""
 
     sent: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    # The row's status in the database at the moment of the call.
+    status_during_call: list[str] = field(default_factory=list)
     error: str = ""
+    uncertain: bool = False
     keeps_link: bool = False
+    deduplicates: bool = True
     delay: float = 0.0
 
     def send(self, message: Message) -> None:
+        self.status_during_call.append(Message.objects.get(pk=message.pk).status)
         if self.delay:
             time.sleep(self.delay)
         if self.error:
-            raise DeliveryError(self.error)
+            raise DeliveryError(self.error, uncertain=self.uncertain)
         self.sent.append(message.pk)
+        self.keys.append(str(message.idempotency_key))
 
 
 def enqueued_with(enqueue: Callable[[int], object]) -> Callable[..., object]:

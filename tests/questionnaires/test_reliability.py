@@ -223,6 +223,7 @@ def test_an_unexpected_error_is_a_failed_attempt_without_its_text(
 
     class Broken:
         keeps_link = False
+        deduplicates = True
 
         def send(self, message):
             raise ValueError(f"cannot send to {message.recipient}")
