@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definitions import Definition, parse_definition
+from rph.accounts.models import Team
+from rph.audit.models import AppendOnlyError
 
 # Instruments whose answers are shown only without names, in the team lead's reports: the
 # end-of-treatment satisfaction survey (questionnaires/instruments/satisfaction.json).
 ANONYMOUS_CODES = ("satisfaction",)
-from rph.accounts.models import Team
-from rph.audit.models import AppendOnlyError
 
 
 class InstrumentQuerySet(models.QuerySet["Instrument"]):

@@ -54,7 +54,14 @@ def test_a_team_sees_the_shipped_instruments_and_its_own_active_ones():
 
     available = Instrument.objects.available_to(team)
 
-    assert sorted(i.code for i in available) == ["auditc", "gad7", "phq9", "satisfaction", "sleep_check", "wsas"]
+    assert sorted(i.code for i in available) == [
+        "auditc",
+        "gad7",
+        "phq9",
+        "satisfaction",
+        "sleep_check",
+        "wsas",
+    ]
     assert own in available
 
 
