@@ -472,6 +472,8 @@ SPECTACULAR_SETTINGS = {
         "SessionAttendanceEnum": "treatment.models.Attendance",
         "EpisodeEndReasonEnum": "treatment.models.EndReason",
         "LetterSentViaEnum": "referrals.models.SentVia",
+        "LetterKindEnum": "referrals.models.LetterKind",
+        "LetterStatusEnum": "referrals.models.LetterStatus",
     },
 }
 
