@@ -231,15 +231,9 @@ FOLLOW_UP_REMINDER_AFTER = timedelta(days=3)
 
 def follow_up_invitation_send(*, client: Client, occasion: models.Model) -> Invitation | None:
     """The follow-up questionnaire after the end (PHQ-9, GAD-7, WSAS), sent now (08:00 at
-    night) with one reminder 3 days later unless answered, on the consents of the client's
-    latest contact; None when the client cannot be reached that way any more."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+    night) with one reminder 3 days later unless answered, as the client's consent register
+    allows; None when the client cannot be reached that way any more."""
+    reach = reach_for(client)
     if reach is None:
         return None
     first = next_morning(timezone.now())
