@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "rph.accounts.middleware.SessionLifetimeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rph.accounts.middleware.RequireSecondFactorMiddleware",
+    # Hostile input (NUL, numbers past 64 bits, dates past the calendar, deep JSON): 400.
+    "rph.inputs.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -234,6 +236,9 @@ if not MFA_REQUIRED:
         "Second factor is switched OFF (RPH_MFA_REQUIRED=false). Development only."
     )
 
+# A personal API token works this long after it was made (rph/accounts/tokens.py).
+API_TOKEN_LIFETIME = timedelta(days=env.int("RPH_API_TOKEN_DAYS", default=30))
+
 SESSION_COOKIE_AGE = env.int("RPH_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -341,11 +346,16 @@ if MESSAGE_BACKEND == "sms-http" and not (SMS_GATEWAY_URL and SMS_SENDER):
         "RPH_MESSAGE_BACKEND=sms-http needs RPH_SMS_GATEWAY_URL and RPH_SMS_SENDER."
     )
 
+# Backups (manage.py backup / restore, docs/operations.md#backup-and-restore)
+BACKUP_DIR = env.str("RPH_BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP = env.int("RPH_BACKUP_KEEP", default=14)
+BACKUP_PASSPHRASE_FILE = env.str("RPH_BACKUP_PASSPHRASE_FILE", default="")
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "rph.accounts.tokens.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rph.accounts.permissions.IsTeamStaff"],
