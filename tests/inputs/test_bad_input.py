@@ -29,7 +29,7 @@ def test_dates_at_the_edges_of_the_calendar_on_my_day_and_the_calendar(personas,
     http = login(personas.therapist)
 
     for url, name in (
-        (reverse("questionnaires:my_day"), "dato"),
+        (reverse("treatment:my_day"), "dato"),
         (reverse("treatment:calendar"), "day"),
     ):
         refused(http.get(url, {name: value}), "Datoer må være mellom 01.01.1000 og 31.12.8999.")
