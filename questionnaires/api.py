@@ -9,9 +9,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -24,7 +23,6 @@ from intake.access import get_client_for_user
 from questionnaires import models
 from questionnaires.access import get_response_for_user
 from questionnaires.definitions import MAX_ITEMS
-from questionnaires.fhir import questionnaire_response
 from questionnaires.forms import PAPER_TIME
 from questionnaires.models import Capture, Instrument, Invitation
 from questionnaires.responses import MAX_REASON, response_correct, response_submit
@@ -224,29 +222,3 @@ class ResponseCorrections(APIView):
             reason=serializer.validated_data["reason"],
         )
         return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
-
-
-class ResponseFhir(APIView):
-    """The response as a FHIR R4 QuestionnaireResponse (`?lang=en` for English texts)."""
-
-    @extend_schema(responses={(200, "application/fhir+json"): OpenApiTypes.OBJECT})
-    def get(self, request: Request, pk: int) -> JsonResponse:
-        response, _access = get_response_for_user(request, pk, Need.CLINICAL_READ)
-        language = request.query_params.get("lang") or translation.get_language() or "nb"
-        language = language if language in dict(settings.LANGUAGES) else "nb"
-        try:
-            resource = questionnaire_response(
-                response.instrument.parsed(),
-                response.answers,
-                timezone.localtime(response.answered_at),
-                f"Patient/{response.client_id}",
-                language=language,
-                canonical_base=settings.SITE_URL or request.build_absolute_uri("/").rstrip("/"),
-            )
-        except ValueError:  # the team changed the instrument under the same version since
-            detail = _("The questionnaire has changed since this response; it cannot be exported.")
-            return JsonResponse({"detail": detail}, status=status.HTTP_409_CONFLICT)
-        resource["id"] = str(response.pk)
-        if response.supersedes_id:
-            resource["status"] = "amended"
-        return JsonResponse(resource, content_type="application/fhir+json")

@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -13,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from questionnaires.definitions import Definition, parse_definition
 from rph.accounts.models import Team
 from rph.audit.models import AppendOnlyError
+
+# Instruments whose answers are shown only without names, in the team lead's reports: the
+# end-of-treatment satisfaction survey (questionnaires/instruments/satisfaction.json).
+ANONYMOUS_CODES = ("satisfaction",)
 
 
 class InstrumentQuerySet(models.QuerySet["Instrument"]):
@@ -86,7 +91,12 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
         Failed and cancelled messages never reached the client and do not count.
         """
-        counted = [Message.Status.PENDING, Message.Status.SENDING, Message.Status.SENT]
+        counted = [
+            Message.Status.PENDING,
+            Message.Status.SENDING,
+            Message.Status.HANDED,
+            Message.Status.SENT,
+        ]
         same_session = Message.objects.filter(
             invitation__client=models.OuterRef("client"),
             invitation__occasion_type=models.OuterRef("occasion_type"),
@@ -166,8 +176,10 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.filter(superseded_by__isnull=True)
 
     def for_client_page(self, client: object) -> "ResponseQuerySet":
+        """The client's responses staff see by name: never the anonymous satisfaction survey."""
         return (
             self.filter(client=client)
+            .exclude(instrument_code__in=ANONYMOUS_CODES)
             .select_related("instrument", "entered_by", "supersedes", "superseded_by")
             .order_by("-answered_at", "-pk")
         )
@@ -244,6 +256,7 @@ class Message(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Sending")
+        HANDED = "handed", _("Handed to the provider")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -261,6 +274,10 @@ class Message(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Sent with every hand-over (retries too), so the provider can drop a second copy.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, null=True, unique=True, editable=False)
+    # When the message was first handed to the provider (the call may not have returned).
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

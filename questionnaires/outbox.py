@@ -4,14 +4,23 @@ Every message is written to `Message` in the transaction that caused it (a booki
 resend) and sent by a task enqueued when that transaction commits. If the broker is down
 then, nothing is lost: the minute sweep sends what is due.
 
-Sending claims the row with a conditional update (PENDING and due -> SENDING, attempts + 1)
-that only one worker can win, so a retried, duplicated or concurrent task never sends twice.
-A failed delivery goes back to PENDING with a later `send_after` (1, 2, 4, 8 minutes) and
-ends as FAILED after `MAX_ATTEMPTS`, with an error text that holds no personal data. A
-SENDING claim older than `STALE_CLAIM` (the worker died) is released by the sweep; that
-limit is far above the task's hard time limit, so the first worker can no longer be running.
-(A worker that dies after the gateway accepted a message but before it marked the row sent
-leaves the one case where a client may get a message twice.)
+Sending, step by step (each step a conditional update that only one worker can win):
+
+1. claim: PENDING and due -> SENDING, attempts + 1;
+2. hand over: SENDING -> HANDED (`handed_at` set the first time), committed *before* the
+   backend is called, with the message's `idempotency_key`, the same for every attempt;
+3. HANDED -> SENT when the provider accepted it. A refusal goes back to PENDING with a
+   later `send_after` (1, 2, 4, 8 minutes) and ends as FAILED after `MAX_ATTEMPTS`, with an
+   error text that holds no personal data.
+
+A claim older than `stale_claim()` (the worker died; far above the task's hard time limit)
+is released by the sweep. One still SENDING never reached the provider: it goes back to
+PENDING. One HANDED may have been delivered: it goes back to PENDING only if its backend
+de-duplicates on the key (`Backend.deduplicates`, e.g. our HTTP SMS gateway) and it was
+first handed over less than `RESEND_WINDOW` ago, so the provider drops the second copy;
+otherwise it ends as FAILED ("outcome unknown") and is never handed over again. What that
+promises (README, docs/questionnaires.md): at most once per message for e-mail, at least
+once with de-duplication by the provider for SMS.
 
 The outbox is confidential: a pending message holds the client's link. Once a message is
 sent, failed or cancelled, the link is cut out of its text, so links never linger.
@@ -32,32 +41,47 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu.exceptions import OperationalError
 
-from intake.models import AssessmentOffer, Client, Contact
+from intake.consents.services import link_refusal, reach_now
+from intake.models import AssessmentOffer, Client, ReachKind
 from questionnaires.models import Invitation, Message
-from questionnaires.schedule import SendPlan, in_quiet_hours, next_morning, send_plan
+from questionnaires.schedule import (
+    FINAL_CODES,
+    FIRST_CODES,
+    ROUTINE_CODES,
+    SendPlan,
+    in_quiet_hours,
+    next_morning,
+    send_plan,
+)
 from questionnaires.sending import DeliveryError, available_channels, backend_for
 from questionnaires.services import invitation_create
 from rph.accounts.models import User
+from rph.queueing import hand_over
 
 logger = logging.getLogger(__name__)
 
 Status = Message.Status
 Kind = Message.Kind
 Channel = Message.Channel
+CLAIMED = (Status.SENDING, Status.HANDED)
 
-INSTRUMENTS = ("phq9", "gad7")
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)  # doubled after each failed attempt
-STALE_CLAIM = timedelta(minutes=10)  # far above send_message's hard time limit
+# A message first handed over longer ago than this is never handed over again, so the
+# provider's de-duplication (docs: keys kept at least 24 hours) always covers a retry.
+RESEND_WINDOW = timedelta(hours=1)
+UNKNOWN = "outcome unknown: the worker stopped after handing it to the provider"
 SWEEP_BATCH = 200
 SWEEP_SECONDS = 60  # a sweep stops taking new messages after this; the next one goes on
 # Tokens are 43 url-safe characters (questionnaires.tokens): what must not linger.
+# Stored on a message cancelled because the register no longer allows it (shown translated).
+NO_CONSENT = "no consent for this channel"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43,}")
 
 
@@ -79,43 +103,43 @@ class Reach:
 # -- Who may be sent what --------------------------------------------------------------
 
 
-def reach_for(contact: Contact | None) -> Reach | None:
-    """How to send a link to the contact's client, if they agreed to it. SMS first."""
-    if contact is None or not contact.consent_digital_questionnaires:
-        return None
-    client = contact.client
-    for channel in available_channels():
-        if channel == Channel.SMS and contact.consent_sms and client.phone:
-            return Reach(Channel.SMS, client.phone.as_e164)
-        if channel == Channel.EMAIL and contact.consent_email and client.email:
-            return Reach(Channel.EMAIL, client.email)
-    return None
+def reach_for(client: Client) -> Reach | None:
+    """How to send a link to the client, if the consent register allows it. SMS first."""
+    return _reach(client)[0]
 
 
-def contact_for(invitation: Invitation) -> Contact | None:
-    """The contact whose consents apply: the booked one, else the client's latest."""
-    occasion = invitation.occasion
-    if isinstance(occasion, AssessmentOffer):
-        return Contact.objects.select_related("client").get(pk=occasion.contact_id)
-    return (
-        Contact.objects.filter(client_id=invitation.client_id)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
+def refusal_for(client: Client) -> str:
+    """Why no link may go to the client now (shown to staff), or "" when one may."""
+    return _reach(client)[1]
+
+
+def _reach(client: Client) -> tuple[Reach | None, str]:
+    consents = reach_now(client)
+    channels = available_channels()
+    refusal = link_refusal(
+        consents, phone=bool(client.phone), email=bool(client.email), channels=channels
     )
+    if refusal:
+        return None, refusal
+    for channel in channels:
+        if channel == Channel.SMS and consents.allows(ReachKind.SMS) and client.phone:
+            return Reach(Channel.SMS, client.phone.as_e164), ""
+        if channel == Channel.EMAIL and consents.allows(ReachKind.EMAIL) and client.email:
+            return Reach(Channel.EMAIL, client.email), ""
+    return None, refusal
 
 
 # -- Writing messages -------------------------------------------------------------------
 
 
 def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
-    """On booking an assessment: the PHQ-9 + GAD-7 link and its reminder, if consented.
+    """On booking an assessment: the PHQ-9 + GAD-7 + WSAS link and its reminder, if consented.
 
     Runs in the booking's transaction (questionnaires.signals); None when the client did
     not agree to digital questionnaires or there is no allowed time before the session.
     """
     contact = offer.contact
-    reach = reach_for(contact)
+    reach = reach_for(contact.client)
     if reach is None:
         return None
     team = contact.team
@@ -130,7 +154,7 @@ def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
         return None
     invitation, token = invitation_create(
         client=contact.client,
-        instrument_codes=INSTRUMENTS,
+        instrument_codes=FIRST_CODES,
         occasion=offer,
         occasion_at=offer.scheduled_for,
         created_by=offer.offered_by,
@@ -146,18 +170,12 @@ def occasion_invitation_schedule(
     occasion: models.Model,
     occasion_at: datetime,
     created_by: User,
-    instrument_codes: Sequence[str] = INSTRUMENTS,
+    instrument_codes: Sequence[str] = ROUTINE_CODES,
 ) -> Invitation | None:
     """A later session (treatment, course meeting, follow-up call): the link and reminder
-    before it, on the consents of the client's latest contact. None when the client did not
+    before it, as the client's consent register allows. None when the client did not
     agree to digital questionnaires or there is no allowed time before the session."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client", "team")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+    reach = reach_for(client)
     if reach is None:
         return None
     team = client.team
@@ -182,25 +200,23 @@ def occasion_invitation_schedule(
     return invitation
 
 
-def invitation_send_now(*, client: Client, occasion: models.Model, created_by: User) -> Invitation:
-    """A PHQ-9 + GAD-7 link not tied to a session (e.g. the final questionnaire when an
-    episode ends), sent now (at 08:00 if now is in the quiet hours), without a reminder,
-    on the consents of the client's latest contact."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+def invitation_send_now(
+    *,
+    client: Client,
+    occasion: models.Model,
+    created_by: User,
+    instrument_codes: Sequence[str] = FINAL_CODES,
+) -> Invitation:
+    """A link not tied to a session (the final questionnaire when an episode ends: PHQ-9,
+    GAD-7, WSAS and the satisfaction survey), sent now (at 08:00 if now is in the quiet
+    hours), without a reminder, as the client's consent register allows."""
+    reach, refusal = _reach(client)
     if reach is None:
-        raise ValidationError(
-            _("The client has not agreed to get questionnaires by SMS or e-mail.")
-        )
+        raise ValidationError(refusal)
     plan = SendPlan(invitation_at=next_morning(timezone.now()), reminder_at=None)
     invitation, token = invitation_create(
         client=client,
-        instrument_codes=INSTRUMENTS,
+        instrument_codes=instrument_codes,
         occasion=occasion,
         created_by=created_by,
         valid_from=plan.invitation_at,
@@ -241,11 +257,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(
             _("This link no longer works: a new one has replaced it, or the session is over.")
         )
-    reach = reach_for(contact_for(current))
+    reach, refusal = _reach(current.client)
     if reach is None:
-        raise ValidationError(
-            _("The client has not agreed to get questionnaires by SMS or e-mail.")
-        )
+        raise ValidationError(refusal)
     limit = current.team.max_messages_per_invitation
     used = Invitation.objects.with_messages_used().get(pk=current.pk).messages_used
     replaced = current.messages.filter(status=Status.PENDING)
@@ -351,7 +365,7 @@ def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: Sen
             send_after=send_after,
         )
         if send_after <= now:
-            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+            transaction.on_commit(partial(_enqueue, message.pk))
 
 
 # How a message due now reaches a worker. The task module hands it over when it is imported
@@ -370,15 +384,9 @@ def _enqueue(message_id: int) -> None:
             "message %s not queued (no sender); the outbox sweep will send it", message_id
         )
         return
-    try:
-        _send_soon(message_id)
-    except (OperationalError, OSError) as exc:
-        # The row is committed: the minute sweep sends it when the broker is back.
-        logger.warning(
-            "message %s not queued (%s); the outbox sweep will send it",
-            message_id,
-            type(exc).__name__,
-        )
+    send_soon = _send_soon
+    # The row is committed: if the broker does not take it, the minute sweep sends it.
+    hand_over(f"message {message_id}", lambda: send_soon(message_id))
 
 
 # -- Sending ----------------------------------------------------------------------------
@@ -404,20 +412,38 @@ def message_send(*, message_id: int) -> Outcome:
         return Outcome.CANCELLED
     try:
         backend = backend_for(message.channel)
+    except DeliveryError as exc:
+        return _failed(message, str(exc))
+    # Recorded (and, outside a transaction, committed) before the call: if the worker dies
+    # during it, the sweep knows the provider may have the message.
+    handed = Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=now).update(
+        status=Status.HANDED, handed_at=Coalesce(F("handed_at"), now)
+    )
+    if handed != 1:
+        return Outcome.NOT_CLAIMED
+    try:
         backend.send(message)
     except DeliveryError as exc:
+        if exc.uncertain and not backend.deduplicates:
+            _close(message, Status.FAILED, error=f"{exc}: outcome unknown", claimed=True)
+            return Outcome.FAILED
         return _failed(message, str(exc))
     except Exception as exc:
         # Never log the exception's text: it may quote the recipient.
         logger.error("message %s: delivery raised %s", message.pk, type(exc).__name__)
         return _failed(message, f"unexpected error ({type(exc).__name__})")
-    Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=now).update(
+    Message.objects.filter(pk=message.pk, status=Status.HANDED, claimed_at=now).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         body=message.body if backend.keeps_link else _without_link(message.body),
         last_error="",
     )
     return Outcome.SENT
+
+
+def stale_claim() -> timedelta:
+    """A claim older than this is the claim of a worker that stopped (settings)."""
+    return timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -429,9 +455,7 @@ def _failed(message: Message, error: str) -> Outcome:
         _close(message, Status.FAILED, error=error, claimed=True)
         logger.warning("message %s failed after %s attempts", message.pk, message.attempts)
         return Outcome.FAILED
-    Message.objects.filter(
-        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
-    ).update(
+    Message.objects.filter(pk=message.pk, status__in=CLAIMED, claimed_at=message.claimed_at).update(
         status=Status.PENDING,
         claimed_at=None,
         send_after=timezone.now() + retry_delay(message.attempts),
@@ -444,7 +468,7 @@ def _close(message: Message, status: str, *, error: str, claimed: bool = False) 
     """End a message that will never be sent; cut its link out. Returns rows changed."""
     current = Message.objects.filter(pk=message.pk)
     if claimed:
-        current = current.filter(status=Status.SENDING, claimed_at=message.claimed_at)
+        current = current.filter(status__in=CLAIMED, claimed_at=message.claimed_at)
     else:
         current = current.filter(status=Status.PENDING)
     return current.update(
@@ -463,9 +487,9 @@ def _reason_not_to_send(message: Message, now: datetime) -> str:
         return "the link has expired"
     if invitation.occasion_at is not None and invitation.occasion_at <= now:
         return "the session has started"
-    reach = reach_for(contact_for(invitation))
+    reach = reach_for(invitation.client)
     if reach is None or reach.channel != message.channel:
-        return "no consent for this channel"
+        return NO_CONSENT
     return ""
 
 
@@ -502,15 +526,31 @@ def outbox_sweep() -> Counter[str]:
 
 def _release_stale_claims(now: datetime) -> int:
     released = 0
-    for message in Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM):
+    stale = Message.objects.filter(status__in=CLAIMED, claimed_at__lt=now - stale_claim())
+    for message in stale:
         error = "the sending worker stopped"
-        if message.attempts >= MAX_ATTEMPTS:
+        if message.status == Status.HANDED and (
+            message.attempts >= MAX_ATTEMPTS or not _may_hand_over_again(message, now)
+        ):
+            released += _close(message, Status.FAILED, error=UNKNOWN, claimed=True)
+        elif message.attempts >= MAX_ATTEMPTS:
             released += _close(message, Status.FAILED, error=error, claimed=True)
         else:
             released += Message.objects.filter(
-                pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+                pk=message.pk, status=message.status, claimed_at=message.claimed_at
             ).update(status=Status.PENDING, claimed_at=None, last_error=error)
     return released
+
+
+def _may_hand_over_again(message: Message, now: datetime) -> bool:
+    """Only to a provider that drops a second copy with the same key, within the window."""
+    try:
+        deduplicates = backend_for(message.channel).deduplicates
+    except DeliveryError:
+        return False
+    return (
+        deduplicates and message.handed_at is not None and now - message.handed_at < RESEND_WINDOW
+    )
 
 
 def _cancel_moot(now: datetime) -> int:

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from intake import api as intake_api
+from intake.consents import api as reach_api
 from questionnaires import api as questionnaires_api
+from questionnaires import fhir_api
 from referrals.collaboration import api as collaboration_api
 from referrals.consents import api as consent_api
 from referrals.gps import api as gp_api
@@ -28,6 +30,11 @@ urlpatterns = [
         "clients/<int:pk>/break-glass/",
         intake_api.ClientBreakGlass.as_view(),
         name="api-client-break-glass",
+    ),
+    path(
+        "clients/<int:pk>/reach-consents/",
+        reach_api.ClientReachConsents.as_view(),
+        name="api-client-reach-consents",
     ),
     path("contacts/", intake_api.ContactList.as_view(), name="api-contact-list"),
     path("contacts/<int:pk>/", intake_api.ContactDetail.as_view(), name="api-contact-detail"),
@@ -60,9 +67,30 @@ urlpatterns = [
     ),
     path(
         "responses/<int:pk>/fhir/",
-        questionnaires_api.ResponseFhir.as_view(),
+        fhir_api.QuestionnaireResponseRead.as_view(),
         name="api-response-fhir",
     ),
+    path(
+        "fhir/Questionnaire",
+        fhir_api.QuestionnaireSearch.as_view(),
+        name="api-fhir-questionnaire-search",
+    ),
+    path(
+        "fhir/Questionnaire/<str:name>",
+        fhir_api.QuestionnaireRead.as_view(),
+        name="api-fhir-questionnaire",
+    ),
+    path(
+        "fhir/QuestionnaireResponse",
+        fhir_api.QuestionnaireResponseSearch.as_view(),
+        name="api-fhir-response-search",
+    ),
+    path(
+        "fhir/QuestionnaireResponse/<int:pk>",
+        fhir_api.QuestionnaireResponseRead.as_view(),
+        name="api-fhir-response",
+    ),
+    path("fhir/Patient/<int:pk>", fhir_api.PatientRead.as_view(), name="api-fhir-patient"),
     path("gps/", gp_api.GpList.as_view(), name="api-gp-list"),
     path("gps/<int:pk>/", gp_api.GpDetail.as_view(), name="api-gp-detail"),
     path(

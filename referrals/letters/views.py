@@ -31,6 +31,7 @@ from referrals.letters.pdf import letter_pdf as render_pdf
 from referrals.letters.pdf import pdf_filename
 from referrals.letters.services import (
     letter_approve,
+    letter_discard,
     letter_send,
     letter_send_electronically,
     letter_update,
@@ -162,13 +163,17 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/letter_edit.html", context)
 
 
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
 @require_POST
 def letter_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     letter, _access = get_letter_for_user(request, pk, Need.CLINICAL_WRITE)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = _posted_version(request)
     try:
         letter_approve(letter=letter, by=request.user, version=version)
     except ValidationError as exc:
@@ -191,6 +196,18 @@ def letter_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The letter has been approved and sent to the GP as an electronic message."),
             )
     return redirect("referrals:letter_detail", letter.pk)
+
+
+@require_POST
+def letter_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    letter, _access = get_letter_for_user(request, pk, Need.CLINICAL_WRITE)
+    try:
+        letter_discard(letter=letter, version=_posted_version(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:letter_detail", letter.pk)
+    messages.success(request, _("The draft has been discarded."))
+    return redirect(letter.client.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])

@@ -47,7 +47,7 @@ def test_a_phq9_response_exports_as_a_valid_questionnaire_response(personas, set
     model = QuestionnaireResponse.model_validate(exported.json())
     assert model.id == str(response.pk) and model.status == "completed"
     assert model.subject.reference == f"Patient/{personas.client.pk}"
-    assert model.questionnaire == "https://rph.example/Questionnaire/phq9|1"
+    assert model.questionnaire == "https://rph.example/api/v1/fhir/Questionnaire/phq9|1"
     assert model.authored.isoformat() == ANSWERED.isoformat()
     by_link = {item.linkId: item.answer[0] for item in model.item}
     assert by_link["9"].valueCoding.code == "LA6570-1"  # item 9 = 2

@@ -8,12 +8,13 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from intake.models import Contact
+from intake.models import ReachKind
 from intake.queue.closing import health_words_in
 from questionnaires import outbox
 from questionnaires.models import Invitation, Message
 from questionnaires.outbox import (
     MAX_ATTEMPTS,
+    RESEND_WINDOW,
     Outcome,
     invitation_resend,
     message_send,
@@ -22,10 +23,12 @@ from questionnaires.outbox import (
 )
 from questionnaires.services import invitation_for_token
 from questionnaires.tasks import send_message, sweep_outbox
+from tests.intake.factories import give_consents
 from tests.questionnaires.outbox_data import (
     Recorder,
     book,
     consenting_contact,
+    enqueued_with,
     health_team,
     token_in,
 )
@@ -58,7 +61,7 @@ def backend(monkeypatch):
 def queued(monkeypatch):
     """Message ids handed to the broker."""
     ids: list[int] = []
-    monkeypatch.setattr(send_message, "delay", ids.append)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(ids.append))
     return ids
 
 
@@ -86,7 +89,7 @@ def test_booking_a_session_creates_the_link_and_its_reminder(personas, team, now
     invitation = Invitation.objects.get()
     assert invitation.occasion == offer
     assert invitation.occasion_at == THURSDAY_13
-    assert invitation.instrument_codes == ["phq9", "gad7"]
+    assert invitation.instrument_codes == ["phq9", "gad7", "wsas"]
     assert invitation.created_by == personas.clerical
     first, reminder = Message.objects.order_by("send_after")
     assert (first.kind, reminder.kind) == ("invitation", "reminder")
@@ -131,8 +134,7 @@ def test_the_sms_is_neutral_names_the_municipality_and_carries_a_working_link(pe
 
 def test_a_client_without_consent_to_digital_questionnaires_gets_nothing(personas, team, now):
     contact = consenting_contact(team)
-    Contact.objects.filter(pk=contact.pk).update(consent_digital_questionnaires=False)
-    contact.refresh_from_db()
+    give_consents(contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
 
     book(contact, personas.clerical, personas.therapist, THURSDAY_13)
 
@@ -277,7 +279,7 @@ def test_nothing_is_sent_once_the_session_has_started(personas, team, now, backe
 
 def test_a_withdrawn_consent_cancels_what_is_waiting(personas, team, now, backend):
     offer = booked(personas, team, at=MONDAY_18)
-    Contact.objects.filter(pk=offer.contact_id).update(consent_sms=False)
+    give_consents(offer.contact.client, ReachKind.SMS, given=False)
     first = Message.objects.order_by("send_after").first()
 
     assert message_send(message_id=first.pk) == Outcome.CANCELLED
@@ -358,6 +360,85 @@ def test_a_stale_claim_is_released_and_sent_and_after_the_last_attempt_fails(
     assert first.status == Status.SENT
     assert (reminder.status, reminder.last_error) == (Status.FAILED, "the sending worker stopped")
     assert "/skjema/…/" in reminder.body
+
+
+def test_the_row_says_handed_to_the_provider_while_the_provider_has_it(
+    personas, team, now, backend
+):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+
+    assert message_send(message_id=first.pk) == Outcome.SENT
+
+    assert backend.status_during_call == [Status.HANDED]
+    first.refresh_from_db()
+    assert (first.status, first.handed_at) == (Status.SENT, timezone.now())
+
+
+def _died_after_handing_over(message: Message, *, minutes_ago: int) -> None:
+    at = timezone.now() - timedelta(minutes=minutes_ago)
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.HANDED, claimed_at=at, handed_at=at, attempts=1
+    )
+
+
+def test_a_worker_that_died_during_the_call_is_retried_with_the_same_key_if_it_deduplicates(
+    personas, team, now, backend
+):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=11)
+
+    assert outbox_sweep() == {"released": 1, Outcome.SENT: 1}
+
+    first.refresh_from_db()
+    assert backend.keys == [str(first.idempotency_key)]
+    assert (first.status, first.attempts) == (Status.SENT, 2)
+    assert first.handed_at == timezone.now() - timedelta(minutes=11)  # the first hand-over
+
+
+def test_a_provider_without_deduplication_never_gets_a_message_twice(personas, team, now, backend):
+    backend.deduplicates = False
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=11)
+
+    assert outbox_sweep() == {"released": 1}
+
+    first.refresh_from_db()
+    assert backend.sent == []
+    assert first.status == Status.FAILED
+    assert first.last_error.startswith("outcome unknown")
+
+
+def test_no_hand_over_again_after_the_resend_window(personas, team, now, backend):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=int(RESEND_WINDOW.total_seconds() // 60) + 1)
+
+    outbox_sweep()
+
+    first.refresh_from_db()
+    assert (first.status, backend.sent) == (Status.FAILED, [])
+
+
+@pytest.mark.parametrize(("deduplicates", "outcome"), [(True, "retry"), (False, "failed")])
+def test_a_timeout_is_retried_only_where_the_provider_deduplicates(
+    personas, team, now, backend, deduplicates, outcome
+):
+    backend.deduplicates, backend.error, backend.uncertain = deduplicates, "timed out", True
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+
+    assert message_send(message_id=first.pk) == outcome
+
+
+def test_every_message_has_its_own_key(personas, team, now, backend):
+    booked(personas, team, at=MONDAY_18)
+
+    keys = set(Message.objects.values_list("idempotency_key", flat=True))
+
+    assert len(keys) == 2 and None not in keys
 
 
 def test_a_recent_claim_is_left_alone(personas, team, now, backend):
@@ -443,9 +524,9 @@ def test_a_failed_message_does_not_count_against_the_limit(personas, team, now, 
 def test_a_resend_is_refused_for_an_answered_link_or_without_consent(personas, team, now):
     offer = booked(personas, team)
     invitation = Invitation.objects.get()
-    Contact.objects.filter(pk=offer.contact_id).update(consent_digital_questionnaires=False)
+    give_consents(offer.contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
 
-    with pytest.raises(ValidationError, match="ikke samtykket"):
+    with pytest.raises(ValidationError, match="trukket samtykket til å få spørreskjemaer"):
         invitation_resend(invitation=invitation, by=personas.clerical)
 
     Invitation.objects.update(completed_at=timezone.now())
