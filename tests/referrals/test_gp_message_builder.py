@@ -9,10 +9,11 @@ import base64
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from intake.fodselsnummer import synthetic
+from referrals.letters.display import letter_title
 from referrals.letters.messages import addressing_for, dialog_message
 from referrals.models import Letter, LetterKind, LetterStatus, ReferralTo
 from tests.referrals.factories import LetterFactory, reachable_gp
@@ -179,7 +180,8 @@ def test_the_pdf_is_a_base64_attachment(personas):
     refdoc = root.findall("mh:Document", NS)[1].find("mh:RefDoc", NS)
     assert refdoc.find("mh:MsgType", NS).get("V") == "A"
     assert refdoc.findtext("mh:MimeType", namespaces=NS) == "application/pdf"
-    assert refdoc.findtext("mh:Description", namespaces=NS) == "Epikrise etter vurderingssamtalen"
+    with translation.override("nb"):
+        assert refdoc.findtext("mh:Description", namespaces=NS) == letter_title(letter)
     container = refdoc.find("mh:Content/b64:Base64Container", NS)
     assert base64.b64decode(container.text, validate=True) == PDF
 
