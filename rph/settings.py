@@ -447,18 +447,16 @@ if MESSAGE_BACKEND == "sms-http" and not (SMS_GATEWAY_URL and SMS_SENDER):
         "RPH_MESSAGE_BACKEND=sms-http needs RPH_SMS_GATEWAY_URL and RPH_SMS_SENDER."
     )
 
-<<<<<<< HEAD
 # Backups (manage.py backup / restore, docs/operations.md#backup-and-restore)
 BACKUP_DIR = env.str("RPH_BACKUP_DIR", default=str(VAR_DIR / "backups"))
 BACKUP_KEEP = env.int("RPH_BACKUP_KEEP", default=14)
 BACKUP_PASSPHRASE_FILE = env.str("RPH_BACKUP_PASSPHRASE_FILE", default="")
-=======
+
 # Electronic letters to GPs (referrals/letters/outbox.py): the municipality's message service
 # sends every <MsgId>.xml that appears in the outbox and drops the application receipts in the
 # inbox (docs/configuration.md).
 LETTER_MESSAGE_OUTBOX = env.path("RPH_MESSAGE_OUTBOX_DIR", default=VAR_DIR / "meldinger" / "ut")
 LETTER_MESSAGE_INBOX = env.path("RPH_MESSAGE_INBOX_DIR", default=VAR_DIR / "meldinger" / "inn")
->>>>>>> main
 
 # API
 REST_FRAMEWORK = {
