@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,9 @@ from questionnaires.outbox import occasion_invitation_schedule, occasion_invitat
 from questionnaires.schedule import session_codes
 from rph.accounts.models import TeamMembership, User
 from rph.accounts.roles import CLINICAL_ROLES
+from rph.versioning import StaleVersion, save_if_current
 from treatment.models import (
+    AFTER_END_PURPOSES,
     TREATMENT_PURPOSES,
     Attendance,
     Episode,
@@ -48,18 +49,20 @@ NOT_CLEANED = [
 ]
 
 
-class NoteConflict(ValidationError):
-    """Someone saved the note after this edit began. `current` is the session as saved now."""
+class NoteConflict(StaleVersion):
+    """Someone saved the note after this edit began (rph.versioning, on `note_version`).
+    `current` is the session as saved now; the API answers 409 with its text."""
 
-    def __init__(self, current: Session) -> None:
+    def __init__(self, current: Session, changed: dict | None = None) -> None:
         super().__init__(
+            current,
+            changed or {},
             _(
                 "Someone else saved this note while you were writing. Their text is shown "
                 "below; your text is still in the form. Merge what you need and save again."
             ),
             code="note_conflict",
         )
-        self.current = current
 
 
 def overlaps(start: datetime, minutes: int, other_start: datetime, other_minutes: int) -> bool:
@@ -83,9 +86,21 @@ def session_book(
     offer: Offer | None = None,
     guided_self_help: GuidedSelfHelp | None = None,
 ) -> Session:
-    """Book a session in an open episode; the therapist joins the client's care team."""
-    if not episode.is_open:
-        raise ValidationError(_("The episode has ended; sessions can no longer be booked."))
+    """Book a session in an open episode, or a booster session or follow-up call in an ended
+    one (without reopening it); the therapist joins the client's care team."""
+    if not episode.is_open and purpose not in AFTER_END_PURPOSES:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "The episode has ended: only a booster session or a follow-up call after "
+                    "the end can be booked."
+                )
+            }
+        )
+    if episode.is_open and purpose in AFTER_END_PURPOSES:
+        raise ValidationError(
+            {"purpose": _("A booster session or a call after the end needs an ended episode.")}
+        )
     _check_in_future(starts_at)
     _check_belongs(episode, purpose, offer, guided_self_help)
     _check_therapist(episode, therapist)
@@ -126,7 +141,7 @@ def session_move(
     current = _lock(session)
     if current.attendance != Attendance.BOOKED:
         raise ValidationError(_("Only a booked session can be moved."))
-    if not current.episode.is_open:
+    if not current.episode.is_open and current.purpose not in AFTER_END_PURPOSES:
         raise ValidationError(_("The episode has ended; sessions can no longer be booked."))
     _check_in_future(starts_at)
     _check_therapist(current.episode, therapist)
@@ -208,15 +223,17 @@ def session_note_save(
     if session.purpose == SessionPurpose.FOLLOW_UP:
         changes |= {"modules_done": modules_done, "next_step": next_step.strip()}
     _check_note(session, changes)
-    saved = Session.objects.filter(pk=session.pk, note_version=version).update(
-        **changes,
-        note_version=F("note_version") + 1,
-        note_updated_at=timezone.now(),
-        note_updated_by=by,
-    )
-    if saved != 1:
-        raise NoteConflict(Session.objects.select_related("note_updated_by").get(pk=session.pk))
-    session.refresh_from_db()
+    try:
+        save_if_current(
+            session,
+            version=version,
+            values=changes,
+            field="note_version",
+            also={"note_updated_at": timezone.now(), "note_updated_by": by},
+        )
+    except StaleVersion as stale:
+        current = Session.objects.select_related("note_updated_by").get(pk=session.pk)
+        raise NoteConflict(current, stale.changed) from None
     return session
 
 
