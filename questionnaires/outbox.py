@@ -334,6 +334,33 @@ def message_text(kind: str, client: Client, session_at: datetime | None, link: s
         )
 
 
+def client_message_record(*, client: Client, kind: str, body: str) -> Message | None:
+    """Write one message to the client (a booking link), when they agreed to the channel.
+
+    The reach is the client's latest contact's, as for questionnaire links; None when there
+    is none, and staff give the link another way."""
+    contact = (
+        Contact.objects.filter(client=client)
+        .select_related("client")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+    reach = reach_for(contact)
+    if reach is None:
+        return None
+    message = Message.objects.create(
+        team=client.team, kind=kind, channel=reach.channel, recipient=reach.recipient, body=body
+    )
+    transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+    return message
+
+
+def booking_text(client: Client, link: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"name": client.first_name, "sender": sender_name(client), "link": link}
+        return _("Hi %(name)s, %(sender)s offers you times for an appointment: %(link)s") % values
+
+
 def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: SendPlan) -> None:
     link = link_url(token)
     now = timezone.now()

@@ -30,3 +30,7 @@ class TreatmentConfig(AppConfig):
         from treatment.courses.section import course_section
 
         register_episode_section(course_section)
+        # Booking links on the episode page.
+        from treatment.booking.views import booking_section
+
+        register_episode_section(booking_section)
