@@ -441,7 +441,7 @@ def _yes_no(label: str) -> models.BooleanField:
 
 
 class Assessment(models.Model):
-    """The assessment conversation (vurderingssamtale, seed 000 §9.1) for one contact.
+    """The assessment conversation (kartleggingssamtale, seed 000 §9.1) for one contact.
 
     A draft may be saved incomplete; `assessment_save(complete=True)` enforces the rules in
     `intake.assessments.rules`. A completed assessment is read-only.

@@ -36,9 +36,10 @@ class AnswerRow:
     number: int
     text: str
     answer: str | None  # None: not answered
-    value: int | None
+    value: object  # as stored: an option value, a list of them, a text, a number or "na"
     scored: bool
     risk: bool  # a risk item whose answer raised a flag
+    is_option: bool = True  # a single option chosen: its value is shown beside its text
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,15 @@ def latest_answers(response: Response, definition: Definition) -> LatestAnswers:
     }
     rows = []
     for item, value in zip(definition.items, response.answers, strict=False):
-        option = next((o for o in item.options if o.value == value), None)
         rows.append(
             AnswerRow(
                 number=item.number,
                 text=item.text.get(language),
-                answer=option.text.get(language) if option else None,
+                answer=item.answer_text(value, language) or None,
                 value=value,
                 scored=item.scored,
                 risk=item.number in flagged,
+                is_option=isinstance(value, int),
             )
         )
     return LatestAnswers(definition=definition, response=response, rows=rows)

@@ -24,11 +24,23 @@ from django.utils.translation import gettext as _
 SCHEMA_VERSION = 1
 LANGUAGES = ("nb", "nn", "en")
 SCORING_METHODS = ("sum",)
-SHIPPED_FILES = ("phq9.json", "gad7.json", "auditc.json")
+SHIPPED_FILES = ("phq9.json", "gad7.json", "auditc.json", "wsas.json")
 
 MAX_ITEMS = 100
 MAX_OPTIONS = 20
 MAX_TEXT = 2000
+MAX_ANSWER_TEXT = 2000  # a free-text answer
+
+# Item types. Only `choice` items can be scored; the others are recorded as they are.
+CHOICE = "choice"  # one option: an int value, or NOT_APPLICABLE where the item allows it
+MULTIPLE = "multiple"  # any number of options: a sorted list of their values
+TEXT = "text"  # free text: a string of at most MAX_ANSWER_TEXT characters
+SCALE = "scale"  # a whole number from SCALE_MIN to SCALE_MAX (a 0-100 scale)
+ITEM_TYPES = (CHOICE, MULTIPLE, TEXT, SCALE)
+SCALE_MIN, SCALE_MAX = 0, 100
+# The stored answer of an item answered "not applicable" (WSAS work item for someone not in
+# work): neither a value nor a gap. How the total treats it: scoring.score_definition.
+NOT_APPLICABLE = "na"
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
@@ -67,10 +79,26 @@ class Item:
     options: tuple[Option, ...]
     scored: bool = True
     loinc: str | None = None
+    type: str = CHOICE
+    optional: bool = False  # the client is not asked about it when left out
+    section: Text | None = None  # a heading that starts a new section before this item
+    not_applicable: Text | None = None  # the label of a "not applicable" answer
+    anchors: tuple[Text, Text] | None = None  # a scale's words at SCALE_MIN and SCALE_MAX
 
     @property
     def values(self) -> tuple[int, ...]:
         return tuple(option.value for option in self.options)
+
+    def answer_text(self, value: object, language: str = "nb") -> str:
+        """The answer as the client saw it: option texts, the free text, the scale number."""
+        if value is None:
+            return ""
+        if value == NOT_APPLICABLE and self.not_applicable:
+            return self.not_applicable.get(language)
+        if self.type == TEXT or self.type == SCALE:
+            return str(value)
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(o.text.get(language) for o in self.options if o.value in chosen)
 
 
 @dataclass(frozen=True)
@@ -252,8 +280,37 @@ def _items(value: object, default_options: tuple[Option, ...] | None) -> tuple[I
 def _item(value: object, number: int, default_options: tuple[Option, ...] | None) -> Item:
     where = _("Item %(number)s") % {"number": number}
     entry = _mapping(value, where)
-    _known_keys(entry, where, required={"text"}, optional={"id", "options", "scored", "loinc"})
-    if "options" in entry:
+    _known_keys(
+        entry,
+        where,
+        required={"text"},
+        optional={
+            "id",
+            "options",
+            "scored",
+            "loinc",
+            "type",
+            "optional",
+            "section",
+            "not_applicable",
+            "anchors",
+        },
+    )
+    item_type = entry.get("type", CHOICE)
+    if item_type not in ITEM_TYPES:
+        raise DefinitionError(
+            _("%(where)s: type must be one of: %(types)s.")
+            % {"where": where, "types": ", ".join(ITEM_TYPES)}
+        )
+    takes_options = item_type in (CHOICE, MULTIPLE)
+    if not takes_options:
+        options: tuple[Option, ...] = ()
+        if "options" in entry:
+            raise DefinitionError(
+                _("%(where)s: a %(type)s item has no options.")
+                % {"where": where, "type": item_type}
+            )
+    elif "options" in entry:
         options = _options(entry["options"], where)
     elif default_options is not None:
         options = default_options
@@ -262,14 +319,40 @@ def _item(value: object, number: int, default_options: tuple[Option, ...] | None
             _("%(where)s has no options, and the definition has no shared options.")
             % {"where": where}
         )
-    scored = entry.get("scored", True)
+    scored = entry.get("scored", item_type == CHOICE)
     if not isinstance(scored, bool):
         raise DefinitionError(_("%(where)s: scored must be true or false.") % {"where": where})
+    if scored and item_type != CHOICE:
+        raise DefinitionError(
+            _("%(where)s: only choice items can be scored; set scored to false.") % {"where": where}
+        )
+    optional = entry.get("optional", False)
+    if not isinstance(optional, bool):
+        raise DefinitionError(_("%(where)s: optional must be true or false.") % {"where": where})
     item_id = entry.get("id", str(number))
     if not isinstance(item_id, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,30}", item_id):
         raise DefinitionError(
             _("%(where)s: id must be 1-30 letters, digits, _, . or -.") % {"where": where}
         )
+    not_applicable = None
+    if "not_applicable" in entry:
+        if item_type != CHOICE:
+            raise DefinitionError(
+                _('%(where)s: only a choice item can be answered "not applicable".')
+                % {"where": where}
+            )
+        not_applicable = _text(entry["not_applicable"], where)
+    anchors = None
+    if "anchors" in entry:
+        if item_type != SCALE:
+            raise DefinitionError(_("%(where)s: only a scale item has anchors.") % {"where": where})
+        pair = _list(entry["anchors"], where)
+        if len(pair) != 2:
+            raise DefinitionError(
+                _("%(where)s: anchors are two texts, for %(low)s and %(high)s.")
+                % {"where": where, "low": SCALE_MIN, "high": SCALE_MAX}
+            )
+        anchors = (_text(pair[0], where), _text(pair[1], where))
     return Item(
         number=number,
         id=item_id,
@@ -277,6 +360,11 @@ def _item(value: object, number: int, default_options: tuple[Option, ...] | None
         options=options,
         scored=scored,
         loinc=_loinc(entry.get("loinc"), where),
+        type=item_type,
+        optional=optional,
+        section=_text(entry["section"], where) if "section" in entry else None,
+        not_applicable=not_applicable,
+        anchors=anchors,
     )
 
 
@@ -363,6 +451,15 @@ def _missing(value: object, scored: list[Item]) -> MissingRule:
         raise DefinitionError(_("prorate must be true or false."))
     if entry["prorate"] and max_missing and len({item.values for item in scored}) > 1:
         # Prorating assumes every scored item is on the same scale.
+        raise DefinitionError(
+            _("Prorating needs every scored item to have the same option values.")
+        )
+    if any(item.not_applicable for item in scored) and not entry["prorate"]:
+        # The total of an answer with an item not applicable is prorated over the rest.
+        raise DefinitionError(
+            _('An item that can be answered "not applicable" needs prorate set to true.')
+        )
+    if any(item.not_applicable for item in scored) and len({i.values for i in scored}) > 1:
         raise DefinitionError(
             _("Prorating needs every scored item to have the same option values.")
         )

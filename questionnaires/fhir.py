@@ -21,7 +21,16 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from questionnaires.definitions import Definition, Item, Option
+from questionnaires.definitions import (
+    CHOICE,
+    MULTIPLE,
+    NOT_APPLICABLE,
+    SCALE,
+    TEXT,
+    Definition,
+    Item,
+    Option,
+)
 from questionnaires.scoring import score_definition
 
 LOINC = "http://loinc.org"
@@ -199,9 +208,8 @@ def date_bounds(values: Sequence[str]) -> tuple[date | None, date | None]:
     return first, last
 
 
-def _kind(item: Item) -> str:
-    # Item kinds beyond the scored choice (h16's format: "text", "scale") may be present.
-    return str(getattr(item, "type", None) or getattr(item, "kind", None) or "choice")
+# RPH item type -> FHIR item type; a multiple-choice item is a repeating choice.
+_FHIR_TYPES = {CHOICE: "choice", MULTIPLE: "choice", TEXT: "text", SCALE: "integer"}
 
 
 def _item(item: Item, language: str) -> dict[str, Any]:
@@ -209,11 +217,17 @@ def _item(item: Item, language: str) -> dict[str, Any]:
         "linkId": item.id,
         "prefix": f"{item.number}.",
         "text": item.text.get(language),
-        "type": "text" if _kind(item) == "text" else "choice",
+        "type": _FHIR_TYPES[item.type],
         "required": False,
     }
     if item.options:
         entry["answerOption"] = [_option(option, language) for option in item.options]
+    if item.not_applicable:
+        entry["answerOption"].append(
+            {"valueCoding": {"code": NOT_APPLICABLE, "display": item.not_applicable.get(language)}}
+        )
+    if item.type == MULTIPLE:
+        entry["repeats"] = True
     if item.loinc:
         entry["code"] = [{"system": LOINC, "code": item.loinc}]
     return entry
@@ -248,17 +262,19 @@ def _total_item(definition: Definition, language: str) -> dict[str, Any]:
 
 
 def _answered_item(item: Item, value: Any, language: str) -> dict[str, Any]:
-    if _kind(item) == "text" or not item.options:
-        answer = {"valueString": str(value)} if isinstance(value, str) else {"valueInteger": value}
-        return {"linkId": item.id, "text": item.text.get(language), "answer": [answer]}
-    option = next((option for option in item.options if option.value == value), None)
-    if option is None or isinstance(value, bool):
+    entry = {"linkId": item.id, "text": item.text.get(language)}
+    if item.type == TEXT and isinstance(value, str):
+        return entry | {"answer": [{"valueString": value}]}
+    if item.type == SCALE and isinstance(value, int) and not isinstance(value, bool):
+        return entry | {"answer": [{"valueInteger": value}]}
+    if value == NOT_APPLICABLE and item.not_applicable:
+        display = item.not_applicable.get(language)
+        return entry | {"answer": [{"valueCoding": {"code": NOT_APPLICABLE, "display": display}}]}
+    chosen = value if item.type == MULTIPLE and isinstance(value, list) else [value]
+    options = [next((o for o in item.options if o.value == v), None) for v in chosen]
+    if not chosen or None in options or any(isinstance(v, bool) for v in chosen):
         raise ValueError(f"Item {item.number}: {value!r} is not one of {list(item.values)}.")
-    return {
-        "linkId": item.id,
-        "text": item.text.get(language),
-        "answer": [{"valueCoding": _coding(option, language)}],
-    }
+    return entry | {"answer": [{"valueCoding": _coding(o, language)} for o in options if o]}
 
 
 def resource_id(definition: Definition, team_id: int | None = None) -> str:

@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -86,7 +87,12 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
         Failed and cancelled messages never reached the client and do not count.
         """
-        counted = [Message.Status.PENDING, Message.Status.SENDING, Message.Status.SENT]
+        counted = [
+            Message.Status.PENDING,
+            Message.Status.SENDING,
+            Message.Status.HANDED,
+            Message.Status.SENT,
+        ]
         same_session = Message.objects.filter(
             invitation__client=models.OuterRef("client"),
             invitation__occasion_type=models.OuterRef("occasion_type"),
@@ -245,6 +251,7 @@ class Message(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Sending")
+        HANDED = "handed", _("Handed to the provider")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -262,6 +269,10 @@ class Message(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Sent with every hand-over (retries too), so the provider can drop a second copy.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, null=True, unique=True, editable=False)
+    # When the message was first handed to the provider (the call may not have returned).
+    handed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

@@ -4,14 +4,23 @@ Every message is written to `Message` in the transaction that caused it (a booki
 resend) and sent by a task enqueued when that transaction commits. If the broker is down
 then, nothing is lost: the minute sweep sends what is due.
 
-Sending claims the row with a conditional update (PENDING and due -> SENDING, attempts + 1)
-that only one worker can win, so a retried, duplicated or concurrent task never sends twice.
-A failed delivery goes back to PENDING with a later `send_after` (1, 2, 4, 8 minutes) and
-ends as FAILED after `MAX_ATTEMPTS`, with an error text that holds no personal data. A
-SENDING claim older than `STALE_CLAIM` (the worker died) is released by the sweep; that
-limit is far above the task's hard time limit, so the first worker can no longer be running.
-(A worker that dies after the gateway accepted a message but before it marked the row sent
-leaves the one case where a client may get a message twice.)
+Sending, step by step (each step a conditional update that only one worker can win):
+
+1. claim: PENDING and due -> SENDING, attempts + 1;
+2. hand over: SENDING -> HANDED (`handed_at` set the first time), committed *before* the
+   backend is called, with the message's `idempotency_key`, the same for every attempt;
+3. HANDED -> SENT when the provider accepted it. A refusal goes back to PENDING with a
+   later `send_after` (1, 2, 4, 8 minutes) and ends as FAILED after `MAX_ATTEMPTS`, with an
+   error text that holds no personal data.
+
+A claim older than `stale_claim()` (the worker died; far above the task's hard time limit)
+is released by the sweep. One still SENDING never reached the provider: it goes back to
+PENDING. One HANDED may have been delivered: it goes back to PENDING only if its backend
+de-duplicates on the key (`Backend.deduplicates`, e.g. our HTTP SMS gateway) and it was
+first handed over less than `RESEND_WINDOW` ago, so the provider drops the second copy;
+otherwise it ends as FAILED ("outcome unknown") and is never handed over again. What that
+promises (README, docs/questionnaires.md): at most once per message for e-mail, at least
+once with de-duplication by the provider for SMS.
 
 The outbox is confidential: a pending message holds the client's link. Once a message is
 sent, failed or cancelled, the link is cut out of its text, so links never linger.
@@ -32,11 +41,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from kombu.exceptions import OperationalError
 
 from intake.models import AssessmentOffer, Client, Contact
 from questionnaires.models import Invitation, Message
@@ -44,17 +53,22 @@ from questionnaires.schedule import SendPlan, in_quiet_hours, next_morning, send
 from questionnaires.sending import DeliveryError, available_channels, backend_for
 from questionnaires.services import invitation_create
 from rph.accounts.models import User
+from rph.queueing import hand_over
 
 logger = logging.getLogger(__name__)
 
 Status = Message.Status
 Kind = Message.Kind
 Channel = Message.Channel
+CLAIMED = (Status.SENDING, Status.HANDED)
 
 INSTRUMENTS = ("phq9", "gad7")
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)  # doubled after each failed attempt
-STALE_CLAIM = timedelta(minutes=10)  # far above send_message's hard time limit
+# A message first handed over longer ago than this is never handed over again, so the
+# provider's de-duplication (docs: keys kept at least 24 hours) always covers a retry.
+RESEND_WINDOW = timedelta(hours=1)
+UNKNOWN = "outcome unknown: the worker stopped after handing it to the provider"
 SWEEP_BATCH = 200
 SWEEP_SECONDS = 60  # a sweep stops taking new messages after this; the next one goes on
 # Tokens are 43 url-safe characters (questionnaires.tokens): what must not linger.
@@ -378,7 +392,7 @@ def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: Sen
             send_after=send_after,
         )
         if send_after <= now:
-            transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+            transaction.on_commit(partial(_enqueue, message.pk))
 
 
 # How a message due now reaches a worker. The task module hands it over when it is imported
@@ -397,15 +411,9 @@ def _enqueue(message_id: int) -> None:
             "message %s not queued (no sender); the outbox sweep will send it", message_id
         )
         return
-    try:
-        _send_soon(message_id)
-    except (OperationalError, OSError) as exc:
-        # The row is committed: the minute sweep sends it when the broker is back.
-        logger.warning(
-            "message %s not queued (%s); the outbox sweep will send it",
-            message_id,
-            type(exc).__name__,
-        )
+    send_soon = _send_soon
+    # The row is committed: if the broker does not take it, the minute sweep sends it.
+    hand_over(f"message {message_id}", lambda: send_soon(message_id))
 
 
 # -- Sending ----------------------------------------------------------------------------
@@ -431,20 +439,38 @@ def message_send(*, message_id: int) -> Outcome:
         return Outcome.CANCELLED
     try:
         backend = backend_for(message.channel)
+    except DeliveryError as exc:
+        return _failed(message, str(exc))
+    # Recorded (and, outside a transaction, committed) before the call: if the worker dies
+    # during it, the sweep knows the provider may have the message.
+    handed = Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=now).update(
+        status=Status.HANDED, handed_at=Coalesce(F("handed_at"), now)
+    )
+    if handed != 1:
+        return Outcome.NOT_CLAIMED
+    try:
         backend.send(message)
     except DeliveryError as exc:
+        if exc.uncertain and not backend.deduplicates:
+            _close(message, Status.FAILED, error=f"{exc}: outcome unknown", claimed=True)
+            return Outcome.FAILED
         return _failed(message, str(exc))
     except Exception as exc:
         # Never log the exception's text: it may quote the recipient.
         logger.error("message %s: delivery raised %s", message.pk, type(exc).__name__)
         return _failed(message, f"unexpected error ({type(exc).__name__})")
-    Message.objects.filter(pk=message.pk, status=Status.SENDING, claimed_at=now).update(
+    Message.objects.filter(pk=message.pk, status=Status.HANDED, claimed_at=now).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         body=message.body if backend.keeps_link else _without_link(message.body),
         last_error="",
     )
     return Outcome.SENT
+
+
+def stale_claim() -> timedelta:
+    """A claim older than this is the claim of a worker that stopped (settings)."""
+    return timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -456,9 +482,7 @@ def _failed(message: Message, error: str) -> Outcome:
         _close(message, Status.FAILED, error=error, claimed=True)
         logger.warning("message %s failed after %s attempts", message.pk, message.attempts)
         return Outcome.FAILED
-    Message.objects.filter(
-        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
-    ).update(
+    Message.objects.filter(pk=message.pk, status__in=CLAIMED, claimed_at=message.claimed_at).update(
         status=Status.PENDING,
         claimed_at=None,
         send_after=timezone.now() + retry_delay(message.attempts),
@@ -471,7 +495,7 @@ def _close(message: Message, status: str, *, error: str, claimed: bool = False) 
     """End a message that will never be sent; cut its link out. Returns rows changed."""
     current = Message.objects.filter(pk=message.pk)
     if claimed:
-        current = current.filter(status=Status.SENDING, claimed_at=message.claimed_at)
+        current = current.filter(status__in=CLAIMED, claimed_at=message.claimed_at)
     else:
         current = current.filter(status=Status.PENDING)
     return current.update(
@@ -529,15 +553,31 @@ def outbox_sweep() -> Counter[str]:
 
 def _release_stale_claims(now: datetime) -> int:
     released = 0
-    for message in Message.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM):
+    stale = Message.objects.filter(status__in=CLAIMED, claimed_at__lt=now - stale_claim())
+    for message in stale:
         error = "the sending worker stopped"
-        if message.attempts >= MAX_ATTEMPTS:
+        if message.status == Status.HANDED and (
+            message.attempts >= MAX_ATTEMPTS or not _may_hand_over_again(message, now)
+        ):
+            released += _close(message, Status.FAILED, error=UNKNOWN, claimed=True)
+        elif message.attempts >= MAX_ATTEMPTS:
             released += _close(message, Status.FAILED, error=error, claimed=True)
         else:
             released += Message.objects.filter(
-                pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+                pk=message.pk, status=message.status, claimed_at=message.claimed_at
             ).update(status=Status.PENDING, claimed_at=None, last_error=error)
     return released
+
+
+def _may_hand_over_again(message: Message, now: datetime) -> bool:
+    """Only to a provider that drops a second copy with the same key, within the window."""
+    try:
+        deduplicates = backend_for(message.channel).deduplicates
+    except DeliveryError:
+        return False
+    return (
+        deduplicates and message.handed_at is not None and now - message.handed_at < RESEND_WINDOW
+    )
 
 
 def _cancel_moot(now: datetime) -> int:

@@ -17,7 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Assessment, Client
-from questionnaires.definitions import Definition
+from questionnaires.definitions import (
+    MAX_ANSWER_TEXT,
+    MULTIPLE,
+    NOT_APPLICABLE,
+    SCALE,
+    SCALE_MAX,
+    SCALE_MIN,
+    TEXT,
+    Definition,
+    Item,
+)
 from questionnaires.models import Capture, Instrument, Invitation, Response, RiskAlert
 from questionnaires.risk.services import risk_alert_notify
 from questionnaires.scoring import score_definition
@@ -26,11 +36,13 @@ from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 
 MAX_REASON = 500
+# One stored answer: an option value, NOT_APPLICABLE, a list of values, a text, or None.
+Answer = int | str | list[int] | None
 # A clock a little ahead on a phone or tablet is not a future answer.
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def answers_check(definition: Definition, answers: object) -> list[int | None]:
+def answers_check(definition: Definition, answers: object) -> list[Answer]:
     """The answers as a list, or a ValidationError saying what is wrong, item by item."""
     if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
         raise ValidationError(_("The answers must be a list."), code="not_a_list")
@@ -42,24 +54,59 @@ def answers_check(definition: Definition, answers: object) -> list[int | None]:
         )
     errors = [
         ValidationError(
-            _("%(name)s, question %(number)s: the answer must be one of %(allowed)s.")
-            % {
-                "name": definition.name,
-                "number": item.number,
-                "allowed": ", ".join(str(value) for value in item.values),
-            },
+            _("%(name)s, question %(number)s: %(problem)s")
+            % {"name": definition.name, "number": item.number, "problem": problem},
             code="not_an_option",
         )
         for item, value in zip(definition.items, answers, strict=True)
-        if value is not None
-        and (isinstance(value, bool) or not isinstance(value, int) or value not in item.values)
+        if (problem := _answer_problem(item, value))
     ]
     if errors:
         raise ValidationError(errors)
     return list(answers)
 
 
-def scored_answers(definition: Definition, answers: Sequence[int | None]) -> list[int | None]:
+def _answer_problem(item: Item, value: object) -> str:
+    """What is wrong with one answer for its item's type, or "" when it fits."""
+    if value is None:
+        return ""
+    if item.type == TEXT:
+        if isinstance(value, str) and value.strip() and len(value) <= MAX_ANSWER_TEXT:
+            return ""
+        return _("the answer must be a text of at most %(max)s characters.") % {
+            "max": MAX_ANSWER_TEXT
+        }
+    if item.type == SCALE:
+        if _whole(value) and SCALE_MIN <= value <= SCALE_MAX:
+            return ""
+        return _("the answer must be a whole number from %(low)s to %(high)s.") % {
+            "low": SCALE_MIN,
+            "high": SCALE_MAX,
+        }
+    allowed = ", ".join(str(value) for value in item.values)
+    if item.type == MULTIPLE:
+        if (
+            isinstance(value, list)
+            and value
+            and all(_whole(v) and v in item.values for v in value)
+            and value == sorted(set(value))
+        ):
+            return ""
+        return _("the answer must be a list of different options among %(allowed)s.") % {
+            "allowed": allowed
+        }
+    if value == NOT_APPLICABLE and item.not_applicable:
+        return ""
+    if _whole(value) and value in item.values:
+        return ""
+    return _("the answer must be one of %(allowed)s.") % {"allowed": allowed}
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def scored_answers(definition: Definition, answers: Sequence[Answer]) -> list[Answer]:
     return [value for item, value in zip(definition.items, answers, strict=True) if item.scored]
 
 
@@ -67,7 +114,7 @@ def response_submit(
     *,
     client: Client,
     instrument: Instrument,
-    answers: Sequence[int | None],
+    answers: Sequence[Answer],
     capture: Capture,
     invitation: Invitation | None = None,
     occasion: models.Model | None = None,
@@ -98,7 +145,7 @@ def response_submit(
 
 
 def response_correct(
-    *, original: Response, answers: Sequence[int | None], by: User, reason: str
+    *, original: Response, answers: Sequence[Answer], by: User, reason: str
 ) -> Response:
     """A new response from paper that replaces `original`; the original stays as it was."""
     reason = (reason or "").strip()
@@ -151,7 +198,7 @@ def _response_create(
     *,
     client: Client,
     instrument: Instrument,
-    answers: Sequence[int | None],
+    answers: Sequence[Answer],
     capture: Capture,
     invitation: Invitation | None,
     occasion_type_id: int | None,

@@ -160,13 +160,12 @@ def _lines(response: Response) -> list[dict[str, object]]:
     language = current_language()
     lines = []
     for item, value in zip(definition.items, response.answers, strict=True):
-        option = next((option for option in item.options if option.value == value), None)
         lines.append(
             {
                 "item": item,
                 "text": item.text.get(language),
                 "value": value,
-                "answer": option.text.get(language) if option else "",
+                "answer": item.answer_text(value, language),
             }
         )
     return lines

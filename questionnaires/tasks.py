@@ -3,12 +3,12 @@
 import logging
 
 from celery import shared_task
-from kombu.exceptions import OperationalError
 
 from questionnaires import outbox
 from questionnaires.models import Message
 from questionnaires.outbox import Outcome, message_send, outbox_sweep, retry_delay
 from questionnaires.risk.services import risk_alerts_escalate
+from rph.queueing import hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ def send_message(message_id: int) -> str:
 
 
 # The outbox enqueues through this; looked up at each call, so tests can stand in for it.
-outbox.sender_set(lambda message_id: send_message.delay(message_id))
+# No result is kept: a result subscription would wait on Redis for ~20 s when it is down.
+outbox.sender_set(lambda message_id: send_message.apply_async((message_id,), ignore_result=True))
 
 
 @shared_task(time_limit=120, soft_time_limit=100)
@@ -37,10 +38,10 @@ def _retry_later(message_id: int) -> None:
     # saves waiting for the next sweep after the backoff.
     attempts = Message.objects.filter(pk=message_id).values_list("attempts", flat=True).first()
     countdown = retry_delay(attempts or 1).total_seconds()
-    try:
-        send_message.apply_async((message_id,), countdown=countdown)
-    except (OperationalError, OSError) as exc:
-        logger.warning("message %s: retry not queued (%s)", message_id, type(exc).__name__)
+    hand_over(
+        f"message {message_id} retry",
+        lambda: send_message.apply_async((message_id,), countdown=countdown, ignore_result=True),
+    )
 
 
 @shared_task(time_limit=120, soft_time_limit=100)

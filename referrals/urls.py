@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("brev/<int:pk>/", letter_views.letter_detail, name="letter_detail"),
     path("brev/<int:pk>/rediger/", letter_views.letter_edit, name="letter_edit"),
     path("brev/<int:pk>/godkjenn/", letter_views.letter_approve_view, name="letter_approve"),
+    path("brev/<int:pk>/forkast/", letter_views.letter_discard_view, name="letter_discard"),
     path("brev/<int:pk>/send/", letter_views.letter_send_view, name="letter_send"),
     path("brev/<int:pk>/pdf/", letter_views.letter_pdf_view, name="letter_pdf"),
 ]

@@ -37,7 +37,17 @@ REPLICA = "replica"
 PRIMARY = "default"
 # Apps whose rows decide who may do what: always as fresh as the primary has them.
 PRIMARY_ONLY_APPS = frozenset(
-    {"accounts", "auth", "sessions", "mfa", "account", "authtoken", "audit", "contenttypes"}
+    {
+        "accounts",
+        "auth",
+        "sessions",
+        "mfa",
+        "account",
+        "authtoken",
+        "audit",
+        "contenttypes",
+        "django_cache",
+    }
 )
 # Append-only logs written by the replica views themselves and never read back by them.
 UNPINNED_WRITES = frozenset({"reporting.exportlog", "audit.accessevent"})

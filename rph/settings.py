@@ -160,12 +160,18 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="rph")
 
 if REDIS_URL:
+    # While Redis does not answer, the cache's calls go to a table in the database (rph/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "rph.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+        },
+        "fallback": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rph_cache_fallback",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
     }
 else:
     # Login rate limits must be shared by every web process; a file cache is on a fresh clone.
@@ -324,6 +330,9 @@ EXPORT_KEY = (
 MESSAGE_BACKEND = env.str("RPH_MESSAGE_BACKEND", default="dev")
 if MESSAGE_BACKEND not in ("dev", "email", "sms-http"):
     raise ImproperlyConfigured("RPH_MESSAGE_BACKEND must be dev, email or sms-http.")
+# A claim older than this belongs to a worker that stopped: far above send_message's hard
+# time limit (60 s). The fault tests shorten it.
+OUTBOX_STALE_CLAIM_SECONDS = env.int("RPH_OUTBOX_STALE_CLAIM_SECONDS", default=600)
 SMS_GATEWAY_URL = env.str("RPH_SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env.str("RPH_SMS_GATEWAY_KEY", default="")
 SMS_SENDER = env.str("RPH_SMS_SENDER", default="")
@@ -370,7 +379,22 @@ CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    # A request that enqueues work while Redis is away must not hang: one try of about a
+    # second, then the caller logs it and the outbox sweep sends the work when Redis is back.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
+    CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits out any outage
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 2
 else:
     for _sub in ("queue", "processed", "results", "control"):
         (CELERY_DIR / _sub).mkdir(parents=True, exist_ok=True)

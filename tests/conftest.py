@@ -56,7 +56,7 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The cache may be shared with the broker, a dev server and other test runs: use our own."""
     config = copy.deepcopy(settings.CACHES)
     default = config["default"]
-    if default["BACKEND"].endswith(".RedisCache"):
+    if "Redis" in default["BACKEND"]:
         default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX') or 'rph'}-test-{os.getpid()}"
     elif default["BACKEND"].endswith(".FileBasedCache"):
         default["LOCATION"] = str(tmp_path_factory.mktemp("cache"))

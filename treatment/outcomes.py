@@ -1,6 +1,8 @@
 """Outcome of one episode by the IAPT / NHS Talking Therapies rules, as FHI used them
 (domain.md §4). Pure: no database, no clock. The client page, the discharge flow and every
-report call these functions; the thresholds live here and nowhere else.
+report call these functions. The caseness cut-offs and reliable-change thresholds are read
+from the shipped PHQ-9 and GAD-7 definitions (`caseness_min`, `reliable_change` in
+questionnaires/instruments/*.json), the one place they are stated.
 
 D = PHQ-9, A = GAD-7.
 - Caseness: D >= 10 or A >= 8.
@@ -16,11 +18,24 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from django.core.exceptions import ImproperlyConfigured
+
+from questionnaires.scoring import GAD7, PHQ9, shipped_definition
+
 RULE_VERSION = "IAPT 1"  # shown beside every reported rate; change it when a rule changes
-PHQ9_CASENESS = 10
-GAD7_CASENESS = 8
-PHQ9_RELIABLE_CHANGE = 6
-GAD7_RELIABLE_CHANGE = 4
+
+
+def _threshold(code: str, name: str) -> int:
+    value = getattr(shipped_definition(code).scoring, name)
+    if value is None:  # a shipped definition without it is a packaging error, not a 0
+        raise ImproperlyConfigured(f"The shipped {code} definition has no {name}.")
+    return int(value)
+
+
+PHQ9_CASENESS = _threshold(PHQ9, "caseness_min")
+GAD7_CASENESS = _threshold(GAD7, "caseness_min")
+PHQ9_RELIABLE_CHANGE = _threshold(PHQ9, "reliable_change")
+GAD7_RELIABLE_CHANGE = _threshold(GAD7, "reliable_change")
 MIN_TREATMENT_SESSIONS = 2
 
 

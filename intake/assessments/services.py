@@ -1,4 +1,4 @@
-"""Writes for the assessment conversation (vurderingssamtale)."""
+"""Writes for the assessment conversation (kartleggingssamtale)."""
 
 from collections import defaultdict
 from typing import Any

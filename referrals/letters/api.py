@@ -1,8 +1,10 @@
 """Letter API: the list and metadata, the PDF, approving and recording as sent.
 
 The same rules as the pages (referrals/letters/access.py), every fetch of a letter logged.
-Metadata only: the letter's text and facts are in the PDF. Bad input is answered with 400
-(a stale version with 409) rather than raised, so the access-log row of the look is kept.
+Metadata only: the letter's text and facts are in the PDF; one letter's detail adds the risk
+fact as the letter states it (referrals/letters/risk.py), for clinical staff. Bad input is
+answered with 400 (a stale version with 409) rather than raised, so the access-log row of the
+look is kept.
 """
 
 from django.db.models import Q, QuerySet
@@ -10,7 +12,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +20,9 @@ from rest_framework.views import APIView
 
 from intake.access import get_client_for_user
 from referrals.letters.access import get_letter_for_user, send_need
+from referrals.letters.display import letter_risk
 from referrals.letters.pdf import letter_pdf, pdf_filename
+from referrals.letters.risk import Screening
 from referrals.letters.services import OVERRIDE_MIN_REASON, letter_approve, letter_send
 from referrals.models import Letter, LetterStatus, SentVia
 from rph.accounts.access import Basis, Need
@@ -60,6 +64,24 @@ class LetterSerializer(serializers.ModelSerializer):
 
     def get_pdf_url(self, letter: Letter) -> str:
         return reverse("api-letter-pdf", args=[letter.pk])
+
+
+class LetterRiskSerializer(serializers.Serializer):
+    screening = serializers.ChoiceField(choices=[item.value for item in Screening])
+    statement = serializers.CharField(help_text="The sentence the letter states, in Norwegian.")
+
+
+class LetterDetailSerializer(LetterSerializer):
+    risk = serializers.SerializerMethodField(
+        help_text="Suicide risk as the letter states it; null for clerical staff."
+    )
+
+    class Meta(LetterSerializer.Meta):
+        fields = [*LetterSerializer.Meta.fields, "risk"]
+
+    @extend_schema_field(LetterRiskSerializer(allow_null=True))
+    def get_risk(self, letter: Letter) -> dict[str, str] | None:
+        return letter_risk(letter.facts) if self.context.get("clinical") else None
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -125,10 +147,11 @@ class LetterList(generics.ListAPIView):
 
 
 class LetterDetail(APIView):
-    @extend_schema(responses=LetterSerializer)
+    @extend_schema(responses=LetterDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        letter, _access = get_letter_for_user(request, pk)
-        return Response(LetterSerializer(letter).data)
+        letter, access = get_letter_for_user(request, pk)
+        context = {"clinical": access.clinical}
+        return Response(LetterDetailSerializer(letter, context=context).data)
 
 
 class LetterPdf(APIView):

@@ -5,7 +5,7 @@ starting text alike, so they all say the same thing."""
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from intake.assessments.choices import (
 from intake.models import Channel, Concern, Referrer
 from questionnaires.charts import Point, Series, trend_chart_svg
 from questionnaires.models import Instrument
+from referrals.letters.risk import screening, statement
 from referrals.models import AcuteService, Letter, LetterKind, LetterStatus, ReferralTo
 from treatment.models import EndReason, EnrolmentStatus, OfferEnd, OfferStart, Programme
 from treatment.outcomes import Headline, Unclassified
@@ -83,7 +84,10 @@ def facts_for_display(facts: dict[str, Any]) -> dict[str, Any]:
     episode = facts.get("episode")
     scores = facts.get("scores") or {}
     outcome = facts.get("outcome")
+    level = _label(RiskLevel, risk["level"]) if risk else ""
     return {
+        "risk_screening": screening(risk).value,
+        "risk_statement": statement(risk, level),
         "contact": contact
         and {
             "registered_on": _date(contact["registered_on"]),
@@ -104,7 +108,7 @@ def facts_for_display(facts: dict[str, Any]) -> dict[str, Any]:
         },
         "risk": risk
         and {
-            "level": _label(RiskLevel, risk["level"]),
+            "level": level,
             "actions": risk["actions"],
             "suicidal_thoughts": _yes_no(risk["suicidal_thoughts"]),
             "suicide_plans": _yes_no(risk["suicide_plans"]),
@@ -183,6 +187,14 @@ def facts_for_display(facts: dict[str, Any]) -> dict[str, Any]:
             for item in facts.get("acute_contacts", [])
         ],
     }
+
+
+def letter_risk(facts: dict[str, Any]) -> dict[str, str]:
+    """The risk fact as the letter states it (the API's `risk`), in the letter's language."""
+    risk = facts.get("risk")
+    with translation.override(LETTER_LANGUAGE):
+        level = _label(RiskLevel, risk["level"]) if risk else ""
+        return {"screening": screening(risk).value, "statement": statement(risk, level)}
 
 
 def _score(point: dict[str, Any] | None) -> dict[str, Any] | None:

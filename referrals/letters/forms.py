@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.assessments.choices import WorkStatus
-from intake.models import Client
+from intake.models import Client, GeneralPractitioner
 from referrals.letters.services import OVERRIDE_MIN_REASON
 from referrals.models import Letter, LetterKind, ReferralTo, SentVia
 from rph.forms import submit_helper
@@ -50,6 +50,13 @@ def _episode_label(episode: Episode) -> str:
 
 class LetterEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    gp = forms.ModelChoiceField(
+        label=_("GP"),
+        queryset=GeneralPractitioner.objects.none(),
+        required=False,
+        empty_label=_("No GP"),
+        help_text=_("The client's GP is chosen when the draft has none."),
+    )
     other_recipients = forms.CharField(
         label=_("Other recipients"),
         required=False,
@@ -87,6 +94,10 @@ class LetterEditForm(forms.Form):
     def __init__(self, *args: Any, letter: Letter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.letter = letter
+        keep = letter.gp_id or letter.client.gp_id
+        self.fields["gp"].queryset = GeneralPractitioner.objects.for_picker(  # type: ignore[attr-defined]
+            letter.team, keep=keep
+        )
         if letter.kind == LetterKind.REFERRAL_REQUEST:
             self.fields["advice"].label = _("Request")
         if letter.kind != LetterKind.EPIKRISE_END:
@@ -101,6 +112,7 @@ class LetterEditForm(forms.Form):
         end = letter.facts.get("work_status_end") or {}
         return {
             "version": letter.version,
+            "gp": letter.gp_id or letter.client.gp_id,
             "other_recipients": "\n".join(letter.other_recipients),
             "copy_to_client": letter.copy_to_client,
             **{name: getattr(letter, name) for name in (*TEXT_FIELDS, "advice")},
@@ -121,7 +133,7 @@ class LetterEditForm(forms.Form):
         data = self.cleaned_data
         changes = {
             name: data[name]
-            for name in (*TEXT_FIELDS, "advice", "other_recipients", "copy_to_client")
+            for name in (*TEXT_FIELDS, "advice", "gp", "other_recipients", "copy_to_client")
         }
         if "work_statuses_end" in self.fields:
             changes["work_status_end"] = {

@@ -5,6 +5,9 @@
   does not remove the GP; it stops the sending.
 - Editing uses `version` as an optimistic lock: a save based on an older version is refused,
   so two open tabs never overwrite each other unseen.
+- The GP is chosen on the draft (the client's present GP when the draft has none), so a GP
+  added to the client after the draft was written is not lost; a draft can be discarded.
+- Approval needs a fødselsnummer or a birth date: the GP must be able to identify the client.
 - Approval freezes the PDF: what is sent is exactly what was approved.
 - Sending goes through a transport (referrals/letters/transport.py). A letter to a GP who has been
   objected to is sent only with a weighty reason recorded by a clinician in the care team
@@ -40,6 +43,7 @@ OVERRIDE_MIN_REASON = 20
 EPIKRISE_PARTIES = (Party.DPS, Party.OCCUPATIONAL_HEALTH, Party.OTHER)
 EDITABLE_FIELDS = frozenset(
     {
+        "gp",
         "other_recipients",
         "copy_to_client",
         "reason_for_contact",
@@ -89,6 +93,14 @@ def letter_approve(*, letter: Letter, by: User, version: int) -> Letter:
         raise ValidationError(_("The letter has already been approved."), code="not_draft")
     if letter.version != version:
         _refuse_stale(letter)
+    if not (letter.client.fodselsnummer or letter.client.birth_date):
+        raise ValidationError(
+            _(
+                "The recipient cannot identify the client: record the client's fødselsnummer "
+                "or birth date on the client page before the letter is approved."
+            ),
+            code="no_identity",
+        )
     if letter.kind == LetterKind.REFERRAL_REQUEST and letter.gp_id is None:
         raise ValidationError(_("A request for referral goes to the GP: the client has no GP."))
     if not (letter.gp_id or letter.other_recipients or letter.copy_to_client):
@@ -105,6 +117,16 @@ def letter_approve(*, letter: Letter, by: User, version: int) -> Letter:
         pdf=letter_pdf(approved),
     )
     return letter
+
+
+def letter_discard(*, letter: Letter, version: int) -> None:
+    """Delete a draft nobody saved since `version` was read; approved letters stay."""
+    with transaction.atomic():
+        deleted, _rows = Letter.objects.filter(
+            pk=letter.pk, version=version, status=LetterStatus.DRAFT
+        ).delete()
+        if deleted != 1:
+            _refuse_stale(letter)
 
 
 def letter_send(

@@ -21,7 +21,12 @@ from referrals.letters.drafting import letter_draft
 from referrals.letters.forms import LetterCreateForm, LetterEditForm, LetterSendForm
 from referrals.letters.pdf import letter_pdf as render_pdf
 from referrals.letters.pdf import pdf_filename
-from referrals.letters.services import letter_approve, letter_send, letter_update
+from referrals.letters.services import (
+    letter_approve,
+    letter_discard,
+    letter_send,
+    letter_update,
+)
 from referrals.models import Letter, LetterStatus
 from rph.accounts.access import Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
@@ -148,13 +153,17 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/letter_edit.html", context)
 
 
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
 @require_POST
 def letter_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     letter, _access = get_letter_for_user(request, pk, Need.CLINICAL_WRITE)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = _posted_version(request)
     try:
         letter_approve(letter=letter, by=request.user, version=version)
     except ValidationError as exc:
@@ -162,6 +171,18 @@ def letter_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The letter has been approved. It is ready to be sent."))
     return redirect("referrals:letter_detail", letter.pk)
+
+
+@require_POST
+def letter_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    letter, _access = get_letter_for_user(request, pk, Need.CLINICAL_WRITE)
+    try:
+        letter_discard(letter=letter, version=_posted_version(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:letter_detail", letter.pk)
+    messages.success(request, _("The draft has been discarded."))
+    return redirect(letter.client.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])

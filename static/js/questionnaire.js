@@ -10,9 +10,16 @@
   function count() {
     var questions = form.querySelectorAll("fieldset.question");
     return Array.prototype.filter.call(questions, function (question) {
-      return question.querySelector('input[type="radio"]:checked') !== null;
+      if (question.querySelector("input:checked") !== null) {
+        return true;
+      }
+      var typed = question.querySelector("textarea, input[type='number']");
+      return typed !== null && typed.value.trim() !== "";
     }).length;
   }
+  form.addEventListener("input", function () {
+    number.textContent = String(count());
+  });
   form.addEventListener("change", function () {
     number.textContent = String(count());
   });

@@ -3,6 +3,7 @@ that records what it would have sent."""
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,13 +64,25 @@ class Recorder:
     """A backend: records each message it is given; fails with `error` if set."""
 
     sent: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    # The row's status in the database at the moment of the call.
+    status_during_call: list[str] = field(default_factory=list)
     error: str = ""
+    uncertain: bool = False
     keeps_link: bool = False
+    deduplicates: bool = True
     delay: float = 0.0
 
     def send(self, message: Message) -> None:
+        self.status_during_call.append(Message.objects.get(pk=message.pk).status)
         if self.delay:
             time.sleep(self.delay)
         if self.error:
-            raise DeliveryError(self.error)
+            raise DeliveryError(self.error, uncertain=self.uncertain)
         self.sent.append(message.pk)
+        self.keys.append(str(message.idempotency_key))
+
+
+def enqueued_with(enqueue: Callable[[int], object]) -> Callable[..., object]:
+    """Stands in for send_message.apply_async: hands the message id to `enqueue`."""
+    return lambda args, **options: enqueue(*args)

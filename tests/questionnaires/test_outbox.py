@@ -14,6 +14,7 @@ from questionnaires import outbox
 from questionnaires.models import Invitation, Message
 from questionnaires.outbox import (
     MAX_ATTEMPTS,
+    RESEND_WINDOW,
     Outcome,
     invitation_resend,
     message_send,
@@ -26,6 +27,7 @@ from tests.questionnaires.outbox_data import (
     Recorder,
     book,
     consenting_contact,
+    enqueued_with,
     health_team,
     token_in,
 )
@@ -58,7 +60,7 @@ def backend(monkeypatch):
 def queued(monkeypatch):
     """Message ids handed to the broker."""
     ids: list[int] = []
-    monkeypatch.setattr(send_message, "delay", ids.append)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(ids.append))
     return ids
 
 
@@ -358,6 +360,85 @@ def test_a_stale_claim_is_released_and_sent_and_after_the_last_attempt_fails(
     assert first.status == Status.SENT
     assert (reminder.status, reminder.last_error) == (Status.FAILED, "the sending worker stopped")
     assert "/skjema/…/" in reminder.body
+
+
+def test_the_row_says_handed_to_the_provider_while_the_provider_has_it(
+    personas, team, now, backend
+):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+
+    assert message_send(message_id=first.pk) == Outcome.SENT
+
+    assert backend.status_during_call == [Status.HANDED]
+    first.refresh_from_db()
+    assert (first.status, first.handed_at) == (Status.SENT, timezone.now())
+
+
+def _died_after_handing_over(message: Message, *, minutes_ago: int) -> None:
+    at = timezone.now() - timedelta(minutes=minutes_ago)
+    Message.objects.filter(pk=message.pk).update(
+        status=Status.HANDED, claimed_at=at, handed_at=at, attempts=1
+    )
+
+
+def test_a_worker_that_died_during_the_call_is_retried_with_the_same_key_if_it_deduplicates(
+    personas, team, now, backend
+):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=11)
+
+    assert outbox_sweep() == {"released": 1, Outcome.SENT: 1}
+
+    first.refresh_from_db()
+    assert backend.keys == [str(first.idempotency_key)]
+    assert (first.status, first.attempts) == (Status.SENT, 2)
+    assert first.handed_at == timezone.now() - timedelta(minutes=11)  # the first hand-over
+
+
+def test_a_provider_without_deduplication_never_gets_a_message_twice(personas, team, now, backend):
+    backend.deduplicates = False
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=11)
+
+    assert outbox_sweep() == {"released": 1}
+
+    first.refresh_from_db()
+    assert backend.sent == []
+    assert first.status == Status.FAILED
+    assert first.last_error.startswith("outcome unknown")
+
+
+def test_no_hand_over_again_after_the_resend_window(personas, team, now, backend):
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+    _died_after_handing_over(first, minutes_ago=int(RESEND_WINDOW.total_seconds() // 60) + 1)
+
+    outbox_sweep()
+
+    first.refresh_from_db()
+    assert (first.status, backend.sent) == (Status.FAILED, [])
+
+
+@pytest.mark.parametrize(("deduplicates", "outcome"), [(True, "retry"), (False, "failed")])
+def test_a_timeout_is_retried_only_where_the_provider_deduplicates(
+    personas, team, now, backend, deduplicates, outcome
+):
+    backend.deduplicates, backend.error, backend.uncertain = deduplicates, "timed out", True
+    booked(personas, team, at=MONDAY_18)
+    first = Message.objects.order_by("send_after").first()
+
+    assert message_send(message_id=first.pk) == outcome
+
+
+def test_every_message_has_its_own_key(personas, team, now, backend):
+    booked(personas, team, at=MONDAY_18)
+
+    keys = set(Message.objects.values_list("idempotency_key", flat=True))
+
+    assert len(keys) == 2 and None not in keys
 
 
 def test_a_recent_claim_is_left_alone(personas, team, now, backend):

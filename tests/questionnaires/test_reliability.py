@@ -26,7 +26,7 @@ from questionnaires.tasks import send_message, sweep_outbox
 from rph.accounts.roles import Role
 from rph.celery import app
 from tests.accounts.factories import TeamFactory, member
-from tests.questionnaires.outbox_data import Recorder, book, consenting_contact
+from tests.questionnaires.outbox_data import Recorder, book, consenting_contact, enqueued_with
 
 Status = Message.Status
 NOON = "2026-03-02T12:00:00+01:00"
@@ -82,7 +82,9 @@ def test_a_task_run_twice_sends_once(backend, time_machine):
 def test_duplicated_tasks_on_the_real_broker_send_once(backend, time_machine):
     time_machine.move_to(NOON)  # the clock ticks on, in the worker's thread too
     with pytest.MonkeyPatch.context() as broker:
-        broker.setattr(send_message, "delay", lambda message_id: None)  # queued below
+        broker.setattr(
+            send_message, "apply_async", enqueued_with(lambda message_id: None)
+        )  # queued below
         booking()
     message = due_message()
     backend.delay = 0.05
@@ -104,7 +106,9 @@ def test_duplicated_tasks_on_the_real_broker_send_once(backend, time_machine):
 def test_two_workers_at_the_same_moment_send_once(backend, time_machine):
     time_machine.move_to(NOON)
     with pytest.MonkeyPatch.context() as broker:
-        broker.setattr(send_message, "delay", lambda message_id: None)  # the threads send
+        broker.setattr(
+            send_message, "apply_async", enqueued_with(lambda message_id: None)
+        )  # the threads send
         booking()
     message = due_message()
     backend.delay = 0.2  # the winner is still sending when the other one tries
@@ -136,7 +140,7 @@ def _broker_down(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_message, "delay", refuse)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(refuse))
 
 
 @pytest.mark.django_db
@@ -182,13 +186,13 @@ def test_a_failing_gateway_is_retried_with_backoff_then_ends_as_a_visible_failur
     backend, monkeypatch, time_machine
 ):
     time_machine.move_to(NOON, tick=False)
-    monkeypatch.setattr(send_message, "delay", lambda message_id: None)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(lambda message_id: None))
     booking()
     message = due_message()
     backend.error = "SMS gateway answered 503"
     countdowns: list[float] = []
     monkeypatch.setattr(
-        send_message, "apply_async", lambda args, countdown: countdowns.append(countdown)
+        send_message, "apply_async", lambda args, countdown, **options: countdowns.append(countdown)
     )
 
     outcomes = []
@@ -213,12 +217,13 @@ def test_an_unexpected_error_is_a_failed_attempt_without_its_text(
     monkeypatch, time_machine, caplog
 ):
     time_machine.move_to(NOON, tick=False)
-    monkeypatch.setattr(send_message, "delay", lambda message_id: None)
+    monkeypatch.setattr(send_message, "apply_async", enqueued_with(lambda message_id: None))
     booking()
     message = due_message()
 
     class Broken:
         keeps_link = False
+        deduplicates = True
 
         def send(self, message):
             raise ValueError(f"cannot send to {message.recipient}")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,10 +28,13 @@ from questionnaires.sending import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 PHONE = "+4791234567"
+KEY = uuid.UUID("5b0c3c9e-0000-4000-8000-00000000abcd")
 
 
 def sms(body: str = "Hei Kari, du har fått et skjema: https://rph.example.no/skjema/x/"):
-    return Message(kind="invitation", channel="sms", recipient=PHONE, body=body)
+    return Message(
+        kind="invitation", channel="sms", recipient=PHONE, body=body, idempotency_key=KEY
+    )
 
 
 class Gateway:
@@ -96,6 +100,7 @@ def test_the_email_backend_sends_a_neutral_subject_and_the_text(settings):
     assert sent.to == ["kari@example.no"]
     assert sent.subject == "Et skjema før timen din"
     assert sent.body == "Hei"
+    assert sent.extra_headers["Message-ID"] == f"<{message.idempotency_key}@rph>"
 
 
 def test_an_email_the_server_refuses_raises_a_delivery_error_without_the_address(monkeypatch):
@@ -115,9 +120,18 @@ def test_the_sms_gateway_gets_json_with_the_key_the_sender_and_the_text(gateway)
     HttpSmsBackend(gateway.url, "secret-key", "Kommunen").send(sms("Hei"))
 
     ((headers, payload),) = gateway.requests
-    assert payload == {"to": PHONE, "from": "Kommunen", "message": "Hei"}
+    assert payload == {"to": PHONE, "from": "Kommunen", "message": "Hei", "reference": str(KEY)}
     assert headers["Authorization"] == "Bearer secret-key"
     assert headers["Content-Type"] == "application/json"
+    assert headers["Idempotency-Key"] == str(KEY)
+
+
+def test_a_gateway_that_already_has_the_key_counts_as_accepted(gateway):
+    gateway.status = 409
+
+    HttpSmsBackend(gateway.url, "k", "Kommunen").send(sms())
+
+    assert len(gateway.requests) == 1
 
 
 def test_a_gateway_error_raises_a_delivery_error_without_personal_data(gateway):
@@ -133,8 +147,10 @@ def test_a_gateway_that_does_not_answer_in_time_raises_a_delivery_error(gateway,
     monkeypatch.setattr(sending, "GATEWAY_TIMEOUT_SECONDS", 0.2)
     gateway.delay = 1.0
 
-    with pytest.raises(DeliveryError, match="did not answer in time"):
+    with pytest.raises(DeliveryError, match="did not answer in time") as error:
         HttpSmsBackend(gateway.url, "k", "Kommunen").send(sms())
+
+    assert error.value.uncertain  # it may have gone: only a de-duplicating gateway gets it again
 
 
 def test_an_unreachable_gateway_raises_a_delivery_error(gateway):

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -36,12 +38,22 @@ class LetterFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Letter
+        skip_postgeneration_save = True
 
     team = factory.SelfAttribute("client.team")
     kind = LetterKind.EPIKRISE_ASSESSMENT
     gp = factory.SelfAttribute("client.gp")
     reason_for_contact = "Henvendte seg selv på telefon."
     treatment_summary = "Kartlegging og plan."
+
+    @factory.post_generation
+    def identified(self, create: bool, extracted: bool | None) -> None:
+        """A letter is approved only for a client the GP can identify: the client gets a
+        birth date unless `identified=False`."""
+        client = self.client
+        if create and extracted is not False and not (client.fodselsnummer or client.birth_date):
+            client.birth_date = datetime.date(1990, 3, 14)
+            client.save(update_fields=["birth_date"])
 
 
 class AcuteContactFactory(factory.django.DjangoModelFactory):

@@ -115,6 +115,14 @@ PAGES = [
         logs_a_view=True,
     ),
     Page(
+        "draft discarded",
+        _url("referrals:letter_discard", _draft),
+        expect("therapist", 302, denied=NOT_CARE_TEAM, missing="outsider"),
+        method="post",
+        data=lambda p: {"version": 0},
+        logs_a_view=True,
+    ),
+    Page(
         "draft send page",
         _url("referrals:letter_send", _draft),
         # The care team is sent back to the letter: approve it first.

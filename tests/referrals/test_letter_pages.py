@@ -243,3 +243,33 @@ def test_the_letter_list_query_count_does_not_grow(personas, login, django_asser
 
     with django_assert_num_queries(few):
         http.get(reverse("referrals:letter_list"))
+
+
+def test_the_gp_added_to_the_client_later_is_offered_on_the_draft(personas, login):
+    letter = LetterFactory(client=personas.client, drafted_by=personas.therapist, advice="Behold.")
+    gp = _with_gp(personas).gp
+    http = login(personas.therapist)
+
+    detail = http.get(reverse("referrals:letter_detail", args=[letter.pk])).text
+    form = http.get(reverse("referrals:letter_edit", args=[letter.pk]))
+    saved = http.post(
+        reverse("referrals:letter_edit", args=[letter.pk]),
+        {"version": 0, "gp": gp.pk, "advice": "Behold."},
+    )
+
+    assert "klientens fastlege er nå Dr. Per Lege" in detail
+    assert form.context["form"]["gp"].value() == gp.pk
+    assert saved.status_code == 302
+    assert Letter.objects.get(pk=letter.pk).gp == gp
+
+
+def test_a_draft_is_discarded_from_the_letter_page(personas, login):
+    letter = LetterFactory(client=personas.client, drafted_by=personas.therapist)
+
+    response = login(personas.therapist).post(
+        reverse("referrals:letter_discard", args=[letter.pk]), {"version": 0}, follow=True
+    )
+
+    assert "Utkastet er forkastet." in response.text
+    assert response.redirect_chain[-1][0] == personas.client.get_absolute_url()
+    assert not Letter.objects.filter(pk=letter.pk).exists()

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from referrals.letters.services import letter_approve, letter_send, letter_update
+from referrals.letters.services import letter_approve, letter_discard, letter_send, letter_update
 from referrals.letters.transport import Receipt
 from referrals.models import Letter, LetterStatus
 from rph.notifications.models import Notification
@@ -183,3 +183,47 @@ def test_the_transport_gets_the_frozen_pdf(personas, approved):
 
     assert handed == [bytes(approved.pdf)]
     assert receipt.reference == "X-1"
+
+
+# Recipient, identity, discarding ----------------------------------------------------------
+
+
+def test_a_letter_for_a_client_without_fodselsnummer_or_birth_date_is_not_approved(personas):
+    personas.client.gp = GeneralPractitionerFactory()
+    personas.client.save()
+    letter = LetterFactory(client=personas.client, drafted_by=personas.therapist, identified=False)
+
+    with pytest.raises(ValidationError, match="fødselsnummer eller fødselsdato"):
+        letter_approve(letter=letter, by=personas.therapist, version=letter.version)
+
+    assert Letter.objects.get(pk=letter.pk).status == LetterStatus.DRAFT
+
+
+def test_a_gp_added_after_the_draft_is_chosen_on_the_draft_and_the_text_kept(personas):
+    letter = LetterFactory(
+        client=personas.client, drafted_by=personas.therapist, advice="Min tekst."
+    )
+    with pytest.raises(ValidationError):
+        letter_approve(letter=letter, by=personas.therapist, version=letter.version)
+    gp = GeneralPractitionerFactory()
+
+    letter_update(letter=letter, version=letter.version, changes={"gp": gp})
+    letter_approve(letter=letter, by=personas.therapist, version=letter.version)
+
+    assert letter.gp == gp and letter.advice == "Min tekst."
+    assert letter.status == LetterStatus.APPROVED
+
+
+def test_a_draft_is_discarded_and_a_stale_discard_refused(personas, draft):
+    with pytest.raises(ValidationError, match="Noen andre lagret"):
+        letter_discard(letter=draft, version=draft.version + 1)
+    letter_discard(letter=draft, version=draft.version)
+
+    assert not Letter.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_approved_letter_is_not_discarded(personas, approved):
+    with pytest.raises(ValidationError):
+        letter_discard(letter=approved, version=approved.version)
+
+    assert Letter.objects.filter(pk=approved.pk).exists()

@@ -37,7 +37,7 @@ SHIPPED: dict[str, list[Template]] = {
     ],
     SessionPurpose.ASSESSMENT: [
         Template(
-            "Vurderingssamtale",
+            "Kartleggingssamtale",
             "Henvendelsesgrunn:\nKartlegging:\nRisikovurdering:\nAvtalt videre:\n",
         ),
     ],
