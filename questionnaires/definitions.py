@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 SCHEMA_VERSION = 1
 LANGUAGES = ("nb", "nn", "en")
 SCORING_METHODS = ("sum",)
-SHIPPED_FILES = ("phq9.json", "gad7.json", "auditc.json", "wsas.json")
+SHIPPED_FILES = ("phq9.json", "gad7.json", "auditc.json", "wsas.json", "satisfaction.json")
 
 MAX_ITEMS = 100
 MAX_OPTIONS = 20

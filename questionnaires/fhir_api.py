@@ -132,6 +132,7 @@ class QuestionnaireSearch(APIView):
     """Search the instruments: `url` (canonical, `|version` allowed), `version`, `code`."""
 
     @extend_schema(
+        operation_id="v1_fhir_Questionnaire_search",
         parameters=[
             OpenApiParameter("url", str),
             OpenApiParameter("version", str),
@@ -183,6 +184,7 @@ class QuestionnaireResponseSearch(APIView):
     """A client's current responses as a Bundle: `patient` (required), `date`, `questionnaire`."""
 
     @extend_schema(
+        operation_id="v1_fhir_QuestionnaireResponse_search",
         parameters=[
             OpenApiParameter("patient", int, required=True),
             OpenApiParameter("date", str, many=True, description="e.g. ge2026-01-01"),

@@ -15,6 +15,10 @@ from questionnaires.definitions import Definition, parse_definition
 from rph.accounts.models import Team
 from rph.audit.models import AppendOnlyError
 
+# Instruments whose answers are shown only without names, in the team lead's reports: the
+# end-of-treatment satisfaction survey (questionnaires/instruments/satisfaction.json).
+ANONYMOUS_CODES = ("satisfaction",)
+
 
 class InstrumentQuerySet(models.QuerySet["Instrument"]):
     def available_to(self, team: Team) -> "InstrumentQuerySet":
@@ -172,8 +176,10 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.filter(superseded_by__isnull=True)
 
     def for_client_page(self, client: object) -> "ResponseQuerySet":
+        """The client's responses staff see by name: never the anonymous satisfaction survey."""
         return (
             self.filter(client=client)
+            .exclude(instrument_code__in=ANONYMOUS_CODES)
             .select_related("instrument", "entered_by", "supersedes", "superseded_by")
             .order_by("-answered_at", "-pk")
         )

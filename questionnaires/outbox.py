@@ -49,7 +49,15 @@ from django.utils.translation import ngettext
 
 from intake.models import AssessmentOffer, Client, Contact
 from questionnaires.models import Invitation, Message
-from questionnaires.schedule import SendPlan, in_quiet_hours, next_morning, send_plan
+from questionnaires.schedule import (
+    FINAL_CODES,
+    FIRST_CODES,
+    ROUTINE_CODES,
+    SendPlan,
+    in_quiet_hours,
+    next_morning,
+    send_plan,
+)
 from questionnaires.sending import DeliveryError, available_channels, backend_for
 from questionnaires.services import invitation_create
 from rph.accounts.models import User
@@ -62,7 +70,6 @@ Kind = Message.Kind
 Channel = Message.Channel
 CLAIMED = (Status.SENDING, Status.HANDED)
 
-INSTRUMENTS = ("phq9", "gad7")
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)  # doubled after each failed attempt
 # A message first handed over longer ago than this is never handed over again, so the
@@ -123,7 +130,7 @@ def contact_for(invitation: Invitation) -> Contact | None:
 
 
 def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
-    """On booking an assessment: the PHQ-9 + GAD-7 link and its reminder, if consented.
+    """On booking an assessment: the PHQ-9 + GAD-7 + WSAS link and its reminder, if consented.
 
     Runs in the booking's transaction (questionnaires.signals); None when the client did
     not agree to digital questionnaires or there is no allowed time before the session.
@@ -144,7 +151,7 @@ def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
         return None
     invitation, token = invitation_create(
         client=contact.client,
-        instrument_codes=INSTRUMENTS,
+        instrument_codes=FIRST_CODES,
         occasion=offer,
         occasion_at=offer.scheduled_for,
         created_by=offer.offered_by,
@@ -160,7 +167,7 @@ def occasion_invitation_schedule(
     occasion: models.Model,
     occasion_at: datetime,
     created_by: User,
-    instrument_codes: Sequence[str] = INSTRUMENTS,
+    instrument_codes: Sequence[str] = ROUTINE_CODES,
 ) -> Invitation | None:
     """A later session (treatment, course meeting, follow-up call): the link and reminder
     before it, on the consents of the client's latest contact. None when the client did not
@@ -196,10 +203,16 @@ def occasion_invitation_schedule(
     return invitation
 
 
-def invitation_send_now(*, client: Client, occasion: models.Model, created_by: User) -> Invitation:
-    """A PHQ-9 + GAD-7 link not tied to a session (e.g. the final questionnaire when an
-    episode ends), sent now (at 08:00 if now is in the quiet hours), without a reminder,
-    on the consents of the client's latest contact."""
+def invitation_send_now(
+    *,
+    client: Client,
+    occasion: models.Model,
+    created_by: User,
+    instrument_codes: Sequence[str] = FINAL_CODES,
+) -> Invitation:
+    """A link not tied to a session (the final questionnaire when an episode ends: PHQ-9,
+    GAD-7, WSAS and the satisfaction survey), sent now (at 08:00 if now is in the quiet
+    hours), without a reminder, on the consents of the client's latest contact."""
     contact = (
         Contact.objects.filter(client=client)
         .select_related("client")
@@ -214,7 +227,7 @@ def invitation_send_now(*, client: Client, occasion: models.Model, created_by: U
     plan = SendPlan(invitation_at=next_morning(timezone.now()), reminder_at=None)
     invitation, token = invitation_create(
         client=client,
-        instrument_codes=INSTRUMENTS,
+        instrument_codes=instrument_codes,
         occasion=occasion,
         created_by=created_by,
         valid_from=plan.invitation_at,

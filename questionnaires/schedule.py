@@ -112,3 +112,24 @@ def send_plan(
             session_at=session_at,
         )
     return SendPlan(invitation_at=invitation_at, reminder_at=reminder_at)
+
+
+# Which instruments go with which link. PHQ-9 and GAD-7 go before every session; WSAS (function)
+# with the first (the assessment) and the final questionnaire, and before every
+# `Team.function_every_sessions`-th treatment session in between; the satisfaction survey only
+# with the final questionnaire, after the rest.
+ROUTINE_CODES = ("phq9", "gad7")
+FIRST_CODES = (*ROUTINE_CODES, "wsas")
+FINAL_CODES = (*ROUTINE_CODES, "wsas", "satisfaction")
+FOLLOW_UP_CODES = (*ROUTINE_CODES, "wsas")
+
+
+def session_codes(session_number: int, function_every_sessions: int) -> tuple[str, ...]:
+    """The instruments before the episode's `session_number`-th treatment session (from 1)."""
+    if (
+        function_every_sessions
+        and session_number >= 1
+        and session_number % function_every_sessions == 0
+    ):
+        return FIRST_CODES
+    return ROUTINE_CODES

@@ -25,6 +25,7 @@ PHQ9 = "phq9"
 GAD7 = "gad7"
 AUDITC = "auditc"
 WSAS = "wsas"
+SATISFACTION = "satisfaction"
 
 SELF_HARM = "self_harm"
 SELF_HARM_UNANSWERED = "self_harm_unanswered"

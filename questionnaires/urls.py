@@ -1,7 +1,6 @@
 from django.urls import path
 
 from questionnaires import link_views, outstanding_views, staff_views
-from questionnaires.my_day import views as my_day_views
 from questionnaires.risk import views as risk_views
 
 app_name = "questionnaires"
@@ -29,6 +28,4 @@ urlpatterns = [
     # The team's unanswered links, and resending one (questionnaires/outstanding_views.py).
     path("skjemaer/utestaende/", outstanding_views.outstanding, name="outstanding"),
     path("skjemaer/<int:pk>/send-igjen/", outstanding_views.resend, name="resend"),
-    # The clinician's own assessments on one date (questionnaires/my_day/views.py).
-    path("min-dag/", my_day_views.my_day, name="my_day"),
 ]

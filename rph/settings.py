@@ -10,6 +10,7 @@ import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -201,7 +204,10 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "rph.accounts.adapters.StaffAccountAdapter"
-ACCOUNT_FORMS = {"login": "rph.accounts.forms.StaffLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "rph.accounts.forms.StaffLoginForm",
+    "reset_password": "rph.accounts.forms.StaffResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -233,6 +239,97 @@ if not MFA_REQUIRED:
     logging.getLogger("rph.security").warning(
         "Second factor is switched OFF (RPH_MFA_REQUIRED=false). Development only."
     )
+
+
+def _env_str(name: str, default: str = "") -> str:
+    """An empty variable is an unset one: the default applies."""
+    return env.str(name, default="").strip() or default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return env.bool(name) if _env_str(name) else default
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    return [v.strip() for v in _env_str(name).split(",") if v.strip()] or default
+
+
+# Single sign-on with the municipality's identity provider (OpenID Connect, rph/accounts/sso/).
+# Off unless RPH_OIDC_SERVER_URL is set; docs/configuration.md#single-sign-on.
+OIDC_SERVER_URL = _env_str("RPH_OIDC_SERVER_URL")
+OIDC_ENABLED = bool(OIDC_SERVER_URL)
+OIDC_PROVIDER_ID = "idp"  # in the redirect URI: /accounts/oidc/idp/login/callback/
+OIDC_CLIENT_ID = _env_str("RPH_OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = _env_str("RPH_OIDC_CLIENT_SECRET")
+OIDC_PRIVATE_KEY = _env_str("RPH_OIDC_PRIVATE_KEY").replace("\\n", "\n")
+if not OIDC_PRIVATE_KEY and (_key_file := _env_str("RPH_OIDC_PRIVATE_KEY_FILE")):
+    OIDC_PRIVATE_KEY = Path(_key_file).read_text()
+OIDC_KEY_ID = _env_str("RPH_OIDC_KEY_ID")
+OIDC_TOKEN_AUTH_METHODS = ("private_key_jwt", "client_secret_basic", "client_secret_post")
+OIDC_TOKEN_AUTH_METHOD = _env_str(
+    "RPH_OIDC_TOKEN_AUTH_METHOD", "private_key_jwt" if OIDC_PRIVATE_KEY else "client_secret_basic"
+)
+OIDC_SCOPES = _env_list("RPH_OIDC_SCOPES", ["openid", "profile", "email"])
+OIDC_NAME = _env_str("RPH_OIDC_NAME")  # the sign-in button; empty: "the municipality's sign-in"
+OIDC_MFA_AMR = _env_list("RPH_OIDC_MFA_AMR", ["mfa"])
+OIDC_MFA_ACR = _env_list("RPH_OIDC_MFA_ACR", [])
+OIDC_AUTO_CREATE = _env_bool("RPH_OIDC_AUTO_CREATE", False)
+LOCAL_LOGIN = _env_bool("RPH_LOCAL_LOGIN", True)
+if OIDC_ENABLED:
+    if not OIDC_CLIENT_ID:
+        raise ImproperlyConfigured("RPH_OIDC_SERVER_URL needs RPH_OIDC_CLIENT_ID.")
+    if OIDC_TOKEN_AUTH_METHOD not in (
+        "private_key_jwt",
+        "client_secret_basic",
+        "client_secret_post",
+    ):
+        raise ImproperlyConfigured(
+            "RPH_OIDC_TOKEN_AUTH_METHOD must be private_key_jwt, client_secret_basic or "
+            "client_secret_post."
+        )
+    if OIDC_TOKEN_AUTH_METHOD == "private_key_jwt" and not OIDC_PRIVATE_KEY:
+        raise ImproperlyConfigured("private_key_jwt needs RPH_OIDC_PRIVATE_KEY(_FILE).")
+    if OIDC_TOKEN_AUTH_METHOD != "private_key_jwt" and not OIDC_CLIENT_SECRET:
+        raise ImproperlyConfigured(f"{OIDC_TOKEN_AUTH_METHOD} needs RPH_OIDC_CLIENT_SECRET.")
+    if not DEBUG and not OIDC_SERVER_URL.startswith("https://"):
+        raise ImproperlyConfigured("RPH_OIDC_SERVER_URL must be an https URL.")
+if not LOCAL_LOGIN and not OIDC_ENABLED:
+    raise ImproperlyConfigured("RPH_LOCAL_LOGIN=false needs single sign-on (RPH_OIDC_SERVER_URL).")
+
+SOCIALACCOUNT_ADAPTER = "rph.accounts.sso.adapter.MunicipalSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "rph.accounts.sso.provider.MunicipalOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": OIDC_SCOPES,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": "" if OIDC_TOKEN_AUTH_METHOD == "private_key_jwt" else OIDC_CLIENT_SECRET,
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "token_auth_method": OIDC_TOKEN_AUTH_METHOD,
+                    "oauth_pkce_enabled": True,
+                    # The verified ID token carries what RPH reads (sub, amr, acr, name).
+                    "fetch_userinfo": False,
+                },
+            }
+        ]
+        if OIDC_ENABLED
+        else [],
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True  # only where the adapter allows a sign-up at all
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never link an account by its e-mail address
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 
 SESSION_COOKIE_AGE = env.int("RPH_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -274,6 +371,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+if OIDC_ENABLED:
+    # Sign-in and logout forms post to RPH, which redirects to the identity provider.
+    _idp = urlsplit(OIDC_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 # Language, time, dates
 LANGUAGE_CODE = "nb"
@@ -371,6 +472,8 @@ SPECTACULAR_SETTINGS = {
         "SessionAttendanceEnum": "treatment.models.Attendance",
         "EpisodeEndReasonEnum": "treatment.models.EndReason",
         "LetterSentViaEnum": "referrals.models.SentVia",
+        "LetterKindEnum": "referrals.models.LetterKind",
+        "LetterStatusEnum": "referrals.models.LetterStatus",
     },
 }
 

@@ -4,6 +4,7 @@ from treatment.booking import views as booking_views
 from treatment.caseload import views as caseload_views
 from treatment.courses import views as course_views
 from treatment.episodes import views as episode_views
+from treatment.my_day import views as my_day_views
 from treatment.self_help import views as self_help_views
 from treatment.sessions import views as session_views
 
@@ -27,6 +28,8 @@ urlpatterns: list = [
         episode_views.episode_final_questionnaire,
         name="episode_final_questionnaire",
     ),
+    # The clinician's whole day (treatment/my_day/views.py).
+    path("min-dag/", my_day_views.my_day, name="my_day"),
     # Sessions and the calendar (treatment/sessions/views.py).
     path("kalender/", session_views.calendar, name="calendar"),
     path("forlop/<int:pk>/timer/ny/", session_views.session_book_view, name="session_book"),

@@ -54,15 +54,21 @@ class OfferForm(forms.Form):
     therapist = forms.ModelChoiceField(label=_("Therapist"), queryset=None)
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
 
-    def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, team: Team, user: User | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["therapist"].queryset = (  # type: ignore[attr-defined]
+        therapists = (
             User.objects.filter(
                 is_active=True, memberships__team=team, memberships__role__in=CLINICAL_ROLES
             )
             .distinct()
             .order_by("first_name", "last_name")
         )
+        self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]
+        # A clinician offering the call usually holds it: start at them.
+        if user is not None and therapists.filter(pk=user.pk).exists():
+            self.fields["therapist"].initial = user.pk
         self.helper = submit_helper(_("Offer assessment"), form_tag=False)
 
 

@@ -120,7 +120,7 @@ def _contact_page(
         # A form that came back with errors is shown whatever the state, so is its message.
         "attempt_form": forms.get("attempt_form") or (AttemptForm() if not closed else None),
         "offer_form": forms.get("offer_form")
-        or (OfferForm(team=team) if is_open and reached else None),
+        or (OfferForm(team=team, user=request.user) if is_open and reached else None),
         "close_form": forms.get("close_form") or (CloseForm() if is_open else None),
         "held_form": forms.get("held_form") or (HeldForm() if offer is not None else None),
     }

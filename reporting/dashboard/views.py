@@ -37,6 +37,9 @@ def _filters(request: HttpRequest) -> tuple[Filters, FilterForm]:
     return filters, FilterForm(initial=filters.params(), team=team)
 
 
+filters_from_request = _filters  # for the other reporting pages with the same filter
+
+
 @dataclass(frozen=True)
 class ChartedGroup:
     group: Group

@@ -13,4 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_items": items_for(role) if request.user.is_authenticated else [],
         "current_membership": membership,
         "mfa_switched_off": not settings.MFA_REQUIRED,
+        "local_login": settings.LOCAL_LOGIN,
+        "sso_enabled": settings.OIDC_ENABLED,
+        "sso_name": settings.OIDC_NAME,
     }

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 LOGIN_AT_KEY = "rph_login_at"
+# Set at a single sign-on whose ID token showed a second factor (signals.py).
+IDP_SECOND_FACTOR_KEY = "rph_idp_second_factor"
 
 
 class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -60,7 +62,8 @@ def _has_totp(user: object) -> bool:
 
 
 class RequireSecondFactorMiddleware:
-    """Staff without a TOTP authenticator may only set one up (or log out)."""
+    """Staff without a TOTP authenticator may only set one up (or log out), unless they
+    signed in through the identity provider with its second factor."""
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
@@ -72,6 +75,7 @@ class RequireSecondFactorMiddleware:
             settings.MFA_REQUIRED
             and request.user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not request.session.get(IDP_SECOND_FACTOR_KEY)
             and not _has_totp(request.user)
         ):
             if request.path.startswith("/api/"):

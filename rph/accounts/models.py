@@ -79,6 +79,28 @@ class Team(models.Model):
         default=6,
         validators=[MinValueValidator(2), MaxValueValidator(30)],
     )
+    function_every_sessions = models.PositiveSmallIntegerField(
+        _("WSAS every (treatment sessions)"),
+        default=0,
+        validators=[MaxValueValidator(30)],
+        help_text=_(
+            "WSAS always goes with the first and the final questionnaire; here also before every "
+            "so many treatment sessions in between (0: not in between)."
+        ),
+    )
+    follow_up_months = models.CharField(
+        _("follow-up after the end"),
+        max_length=5,
+        choices=[
+            ("", _("No follow-up")),
+            ("6", _("After 6 months")),
+            ("12", _("After 12 months")),
+            ("6,12", _("After 6 and 12 months")),
+        ],
+        default="12",
+        blank=True,
+        help_text=_("For clients who agreed to it when the episode ended."),
+    )
     members = models.ManyToManyField(
         User, through="TeamMembership", related_name="teams", verbose_name=_("members")
     )

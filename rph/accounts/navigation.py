@@ -30,7 +30,7 @@ def items_for(role: Role | None) -> list[NavItem]:
         items.append(NavItem(_("Letters"), "referrals:letter_list"))  # by URL name
     if role in CLINICAL_ROLES:
         # By URL name only, like "Risk alerts" below.
-        items.append(NavItem(_("My day"), "questionnaires:my_day"))
+        items.append(NavItem(_("My day"), "treatment:my_day"))
         items.append(NavItem(_("Episodes"), "treatment:episode_list"))  # leads are clinical too
         items.append(NavItem(_("My caseload"), "treatment:caseload"))
     if role == Role.PSYCHOLOGIST or role in LEAD_ROLES:

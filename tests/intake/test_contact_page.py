@@ -269,3 +269,13 @@ class TestClosing:
 
         assert response.status_code == 302
         assert response["Location"] == url("contact_detail", contact)
+
+
+@pytest.mark.parametrize(("persona", "chosen"), [("therapist", True), ("clerical", False)])
+def test_the_offer_starts_at_the_logged_in_clinician(personas, login, contact, persona, chosen):
+    ContactAttemptFactory(contact=contact, by=personas.clerical, outcome=Outcome.REACHED)
+    user = getattr(personas, persona)
+
+    form = login(user).get(url("contact_detail", contact)).context["offer_form"]
+
+    assert form["therapist"].value() == (user.pk if chosen else None)

@@ -38,7 +38,7 @@ def english():
 def test_every_shipped_file_parses_under_its_own_code():
     shipped = shipped_definitions()
 
-    assert sorted(shipped) == ["auditc", "gad7", "phq9", "wsas"]
+    assert sorted(shipped) == ["auditc", "gad7", "phq9", "satisfaction", "wsas"]
     assert len(SHIPPED_FILES) == len(shipped)
 
 

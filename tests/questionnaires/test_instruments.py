@@ -20,6 +20,7 @@ def test_the_migration_loads_the_shipped_instruments_for_every_team():
         ("auditc", "1", "AUDIT-C", None),
         ("gad7", "1", "GAD-7", None),
         ("phq9", "1", "PHQ-9", None),
+        ("satisfaction", "1", "Brukertilfredshet", None),
         ("wsas", "1", "WSAS", None),
     ]
     assert all(instrument.active for instrument in shipped)
@@ -53,7 +54,14 @@ def test_a_team_sees_the_shipped_instruments_and_its_own_active_ones():
 
     available = Instrument.objects.available_to(team)
 
-    assert sorted(i.code for i in available) == ["auditc", "gad7", "phq9", "sleep_check", "wsas"]
+    assert sorted(i.code for i in available) == [
+        "auditc",
+        "gad7",
+        "phq9",
+        "satisfaction",
+        "sleep_check",
+        "wsas",
+    ]
     assert own in available
 
 

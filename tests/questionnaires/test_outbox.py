@@ -88,7 +88,7 @@ def test_booking_a_session_creates_the_link_and_its_reminder(personas, team, now
     invitation = Invitation.objects.get()
     assert invitation.occasion == offer
     assert invitation.occasion_at == THURSDAY_13
-    assert invitation.instrument_codes == ["phq9", "gad7"]
+    assert invitation.instrument_codes == ["phq9", "gad7", "wsas"]
     assert invitation.created_by == personas.clerical
     first, reminder = Message.objects.order_by("send_after")
     assert (first.kind, reminder.kind) == ("invitation", "reminder")

@@ -165,7 +165,7 @@ def test_the_instruments_are_the_shipped_ones_and_my_teams_own(personas):
     response = _api(personas.therapist).get(reverse("api-instrument-list"))
 
     codes = [row["code"] for row in response.json()["results"]]
-    assert codes == ["auditc", "gad7", "phq9", "sleep_check", "wsas"]
+    assert codes == ["auditc", "gad7", "phq9", "satisfaction", "sleep_check", "wsas"]
     phq9 = response.json()["results"][2]
     assert phq9["definition"]["items"][9]["scored"] is False
 
@@ -183,7 +183,7 @@ def test_each_persona_sees_the_shipped_instruments_and_only_their_teams_own(pers
     response = _api(getattr(personas, persona)).get(reverse("api-instrument-list"))
 
     codes = {row["code"] for row in response.json()["results"]}
-    assert codes == {"auditc", "gad7", "phq9", "wsas", own}
+    assert codes == {"auditc", "gad7", "phq9", "satisfaction", "wsas", own}
 
 
 def test_the_instruments_need_a_login(db):

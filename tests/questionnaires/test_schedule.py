@@ -2,16 +2,20 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from questionnaires.schedule import (
+    FINAL_CODES,
+    FIRST_CODES,
     MIN_REMINDER_GAP,
     OSLO,
     SendPlan,
     in_quiet_hours,
     send_plan,
     send_time,
+    session_codes,
 )
 
 
@@ -210,3 +214,26 @@ def test_every_planned_message_is_in_allowed_hours_before_the_session(
     if made.reminder_at is not None:
         assert made.invitation_at + MIN_REMINDER_GAP <= made.reminder_at < session
         assert not in_quiet_hours(made.reminder_at)
+
+
+@pytest.mark.parametrize(
+    ("number", "every", "codes"),
+    [
+        (1, 0, ("phq9", "gad7")),
+        (4, 0, ("phq9", "gad7")),
+        (0, 3, ("phq9", "gad7")),
+        (2, 3, ("phq9", "gad7")),
+        (3, 3, ("phq9", "gad7", "wsas")),
+        (6, 3, ("phq9", "gad7", "wsas")),
+        (1, 1, ("phq9", "gad7", "wsas")),
+    ],
+)
+def test_wsas_joins_every_nth_treatment_session_and_never_when_the_team_says_0(
+    number, every, codes
+):
+    assert session_codes(number, every) == codes
+
+
+def test_wsas_goes_with_the_first_and_final_questionnaire_the_survey_only_with_the_final():
+    assert FIRST_CODES == ("phq9", "gad7", "wsas")
+    assert FINAL_CODES == ("phq9", "gad7", "wsas", "satisfaction")

@@ -227,7 +227,11 @@ def test_the_code_may_be_written_as_on_the_form(code):
         (GAD7, [1, 1, "1", 1, 1, 1, 1], "GAD-7 item 3: '1' is not one of 0, 1, 2, 3."),
         (AUDITC, [5, 0, 0], "AUDIT-C item 1: 5 is not one of 0, 1, 2, 3, 4."),
         (PHQ9, "111111111", "The answers must be a list."),
-        ("bdi2", [1] * 21, "Unknown questionnaire 'bdi2'; known: auditc, gad7, phq9, wsas."),
+        (
+            "bdi2",
+            [1] * 21,
+            "Unknown questionnaire 'bdi2'; known: auditc, gad7, phq9, satisfaction, wsas.",
+        ),
         (None, [1] * 9, "Unknown questionnaire None"),
     ],
 )

@@ -352,7 +352,7 @@ def test_the_final_questionnaire_goes_now_with_the_episode_as_occasion(personas,
     assert "Sluttskjemaet sendes til klienten nå." in response.content.decode()
     invitation = Invitation.objects.get()
     assert invitation.occasion == episode
-    assert invitation.instrument_codes == ["phq9", "gad7"]
+    assert invitation.instrument_codes == ["phq9", "gad7", "wsas", "satisfaction"]
     message = Message.objects.get()
     assert message.invitation == invitation
     assert message.send_after == timezone.now()

@@ -70,6 +70,25 @@ def test_booking_sends_the_client_a_questionnaire_link_and_a_reminder_before_the
     ]
 
 
+def test_wsas_goes_before_every_nth_treatment_session_on_the_teams_schedule(personas, episode):
+    consent_to_links(personas.client)
+    personas.team.function_every_sessions = 2
+    personas.team.save()
+
+    first = book(episode, THURSDAY_13)
+    second = book(episode, THURSDAY_13 + timedelta(days=7))
+    third = book(episode, THURSDAY_13 + timedelta(days=14))
+    fourth = book(episode, THURSDAY_13 + timedelta(days=21))
+
+    codes = [_links(session)[0].instrument_codes for session in (first, second, third, fourth)]
+    assert codes == [
+        ["phq9", "gad7"],
+        ["phq9", "gad7", "wsas"],
+        ["phq9", "gad7"],
+        ["phq9", "gad7", "wsas"],
+    ]
+
+
 def test_an_answer_to_the_link_belongs_to_the_session(personas, episode):
     consent_to_links(personas.client)
     session = book(episode, THURSDAY_13)

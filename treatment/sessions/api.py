@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intake.api import WorksWithClients
-from questionnaires.my_day.queries import day_bounds
+from questionnaires.occasions import day_bounds
 from rph.accounts.access import Access, Need
 from rph.accounts.models import User
 from rph.accounts.roles import CLIENT_ROLES

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import AssessmentOffer
-from questionnaires.models import Invitation
-from questionnaires.my_day.queries import QuestionnaireStatus, day_bounds
+from questionnaires.occasions import day_bounds, questionnaire_status
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from treatment.models import Attendance, CourseMeeting, Session
@@ -51,6 +50,7 @@ class Entry:
     cancelled: bool
     url: str
     questionnaire: str  # a QuestionnaireStatus value, "" for course meetings
+    client_id: int | None = None  # None for course meetings
 
     @property
     def ends_at(self) -> datetime:
@@ -75,24 +75,6 @@ def step(view: View) -> timedelta:
     return timedelta(days=1 if view == View.DAY else 7)
 
 
-def _status(model: type[models.Model]) -> models.Case:
-    """The pre-session questionnaire's status for each row of `model` (an occasion)."""
-    invitations = Invitation.objects.filter(
-        occasion_type__app_label=model._meta.app_label,
-        occasion_type__model=model._meta.model_name,
-        occasion_id=models.OuterRef("pk"),
-    )
-    return models.Case(
-        models.When(
-            models.Exists(invitations.filter(completed_at__isnull=False)),
-            then=models.Value(QuestionnaireStatus.ANSWERED),
-        ),
-        models.When(models.Exists(invitations), then=models.Value(QuestionnaireStatus.SENT)),
-        default=models.Value(QuestionnaireStatus.NONE),
-        output_field=models.CharField(),
-    )
-
-
 class CalendarSessionQuerySet(models.QuerySet[Session]):
     def for_calendar(
         self, *, team: Team, therapist: User, start: datetime, end: datetime
@@ -101,7 +83,7 @@ class CalendarSessionQuerySet(models.QuerySet[Session]):
         `questionnaire_status`; cancelled ones too (the slot is free again)."""
         return (
             self.filter(team=team, therapist=therapist, starts_at__gte=start, starts_at__lt=end)
-            .annotate(questionnaire_status=_status(Session))
+            .annotate(questionnaire_status=questionnaire_status(Session))
             .select_related("episode__client")
             .order_by("starts_at", "pk")
         )
@@ -149,7 +131,7 @@ def _assessments(
         AssessmentOffer.objects.filter(
             contact__team=team, therapist=therapist, scheduled_for__gte=start, scheduled_for__lt=end
         )
-        .annotate(questionnaire_status=_status(AssessmentOffer))
+        .annotate(questionnaire_status=questionnaire_status(AssessmentOffer))
         .select_related("contact__client")
         .order_by("scheduled_for", "pk")
     )
@@ -180,6 +162,7 @@ def _session_entry(session: Session) -> Entry:
         cancelled=session.attendance in CANCELLED,
         url=reverse("treatment:session_detail", args=[session.pk]),
         questionnaire=session.questionnaire_status,  # type: ignore[attr-defined]
+        client_id=session.episode.client_id,
     )
 
 
@@ -196,6 +179,7 @@ def _assessment_entry(offer: AssessmentOffer) -> Entry:
         cancelled=False,
         url=reverse("intake:contact_detail", args=[offer.contact_id]),
         questionnaire=offer.questionnaire_status,  # type: ignore[attr-defined]
+        client_id=offer.contact.client_id,
     )
 
 

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from questionnaires.outbox import occasion_invitation_schedule, occasion_invitations_cancel
+from questionnaires.schedule import session_codes
 from rph.accounts.models import TeamMembership, User
 from rph.accounts.roles import CLINICAL_ROLES
 from treatment.models import (
+    TREATMENT_PURPOSES,
     Attendance,
     Episode,
     GuidedSelfHelp,
@@ -303,6 +305,18 @@ def _check_free(
 
 
 def _link_schedule(session: Session, by: User) -> None:
+    # The session's place among the episode's treatment sessions not cancelled, for the
+    # team's WSAS schedule (questionnaires.schedule.session_codes).
+    number = (
+        Session.objects.filter(
+            episode_id=session.episode_id,
+            purpose__in=TREATMENT_PURPOSES,
+            starts_at__lte=session.starts_at,
+        )
+        .exclude(attendance__in=(Attendance.CANCELLED_BY_CLIENT, Attendance.CANCELLED_BY_SERVICE))
+        .count()
+    )
+    codes = session_codes(number, session.team.function_every_sessions)
     try:
         with transaction.atomic():  # a savepoint: the booking matters more than the link
             occasion_invitation_schedule(
@@ -310,6 +324,7 @@ def _link_schedule(session: Session, by: User) -> None:
                 occasion=session,
                 occasion_at=session.starts_at,
                 created_by=by,
+                instrument_codes=codes,
             )
     except ValidationError:
         # E.g. the team has switched PHQ-9 or GAD-7 off; the booking stands without a link.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from questionnaires.models import Invitation, Message, Response
-from questionnaires.my_day.queries import QuestionnaireStatus
+from questionnaires.occasions import QuestionnaireStatus
 from rph.accounts.access import Access, Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.models import Team, User

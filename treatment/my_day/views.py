@@ -1,5 +1,4 @@
-"""My day (/min-dag/): the logged-in clinician's assessments on one date, and whether the
-client has answered the questionnaire before it."""
+"""My day (/min-dag/): the logged-in clinician's whole day on one date."""
 
 from datetime import date, timedelta
 
@@ -9,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questionnaires.my_day.queries import offers_for_my_day
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLINICAL_ROLES
+from treatment.my_day.queries import my_day as my_day_rows
 
 DATE_FORMAT = "%d.%m.%Y"
 
@@ -32,7 +31,6 @@ def chosen_day(request: HttpRequest) -> tuple[date, bool]:
 def my_day(request: HttpRequest) -> HttpResponse:
     team = require_membership(request).team
     day, invalid = chosen_day(request)
-    offers = offers_for_my_day().for_my_day(team=team, therapist=request.user, day=day)
     context = {
         "day": day,
         "day_input": day.strftime(DATE_FORMAT),
@@ -40,6 +38,6 @@ def my_day(request: HttpRequest) -> HttpResponse:
         "next_day": (day + timedelta(days=1)).strftime(DATE_FORMAT),
         "is_today": day == timezone.localdate(),
         "invalid_date": invalid,
-        "offers": offers,
+        "my_day": my_day_rows(team=team, user=request.user, day=day),
     }
-    return render(request, "questionnaires/my_day.html", context)
+    return render(request, "treatment/my_day.html", context)

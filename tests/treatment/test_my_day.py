@@ -1,5 +1,6 @@
-"""My day: a clinician's own assessments on one date, with the questionnaire highlighted
-once the client has answered it."""
+"""My day: a clinician's whole day on one date (sessions, follow-up calls, assessment calls,
+course meetings), with the questionnaire highlighted once the client has answered it, the open
+risk alerts and the sessions whose attendance is overdue."""
 
 from datetime import datetime, timedelta
 
@@ -13,8 +14,16 @@ from intake.models import AssessmentOffer
 from questionnaires import outbox
 from questionnaires.models import Invitation
 from tests.questionnaires.outbox_data import Recorder, book, consenting_contact, health_team
+from tests.questionnaires.risk_data import raise_alert
+from tests.treatment.factories import (
+    CourseMeetingFactory,
+    CourseRunFactory,
+    CourseTypeFactory,
+    EpisodeFactory,
+    SessionFactory,
+)
 
-MY_DAY = reverse("questionnaires:my_day")
+MY_DAY = reverse("treatment:my_day")
 MONDAY = "2026-03-02T10:00:00+01:00"
 THURSDAY = "05.03.2026"
 THURSDAY_AT = datetime.fromisoformat("2026-03-05T09:00:00+01:00")
@@ -134,7 +143,7 @@ def test_a_clinician_sees_only_their_own_assessments(personas, login):
     body = login(personas.colleague).get(MY_DAY, {"dato": THURSDAY}).content.decode()
 
     assert "Egensen" not in body
-    assert "Ingen kartleggingssamtaler denne dagen." in body
+    assert "Ingenting i kalenderen din denne dagen." in body
 
 
 def test_another_team_sees_none_of_the_teams_assessments(personas, login):
@@ -164,3 +173,54 @@ def test_the_page_takes_the_same_number_of_queries_for_2_and_10_assessments(pers
 
     assert len(rows(body)) == count
     assert len(full) == len(empty)
+
+
+# The whole day ------------------------------------------------------------------------------
+
+
+def test_sessions_follow_up_calls_course_meetings_and_assessments_in_time_order(personas, login):
+    episode = EpisodeFactory(team=personas.team, primary_therapist=personas.therapist)
+    episode.client.last_name = "Timesen"
+    episode.client.save()
+    SessionFactory(episode=episode, starts_at=THURSDAY_AT + timedelta(hours=4))
+    SessionFactory(episode=episode, starts_at=THURSDAY_AT + timedelta(hours=1), purpose="follow_up")
+    run = CourseRunFactory(
+        course_type=CourseTypeFactory(team=personas.team),
+        created_by=personas.therapist,
+        leaders=[personas.therapist],
+        title="KiD høst",
+    )
+    CourseMeetingFactory(run=run, starts_at=THURSDAY_AT + timedelta(hours=8))
+    booked(personas, last_name="Kartleggesen")
+
+    body = login(personas.therapist).get(MY_DAY, {"dato": THURSDAY}).content.decode()
+
+    kinds = [row.split('data-kind="')[1].split('"')[0] for row in body.split("<tr")[2:]]
+    assert kinds == ["assessment", "session", "session", "course"]
+    first, second, third, fourth = rows(body)
+    assert "09:00" in first and "Kartleggesen" in first
+    assert "10:00" in second and "Oppfølgingssamtale" in second and "Timesen" in second
+    assert "13:00" in third and "Behandling" in third
+    assert "17:00" in fourth and "KiD høst" in fourth
+    assert reverse("treatment:course_run_detail", args=[run.pk]) in fourth
+
+
+def test_open_risk_alerts_and_overdue_attendance_are_shown(
+    personas, login, django_capture_on_commit_callbacks
+):
+    episode = EpisodeFactory(
+        team=personas.team, primary_therapist=personas.therapist, client=personas.client
+    )
+    SessionFactory(episode=episode, starts_at=THURSDAY_AT)
+    overdue = SessionFactory(episode=episode, starts_at=THURSDAY_AT - timedelta(days=7))
+    alert = raise_alert(django_capture_on_commit_callbacks, personas.client)
+
+    mine = login(personas.therapist).get(MY_DAY, {"dato": THURSDAY}).content.decode()
+    colleague = login(personas.colleague).get(MY_DAY, {"dato": THURSDAY}).content.decode()
+
+    alerts = mine.split('data-testid="my-alerts"')[1].split("</section>")[0]
+    late = mine.split('data-testid="my-overdue"')[1].split("</section>")[0]
+    assert reverse("questionnaires:risk_alert", args=[alert.pk]) in alerts
+    assert 'data-testid="risk-badge"' in rows(mine)[0]
+    assert reverse("treatment:session_detail", args=[overdue.pk]) in late
+    assert personas.client.last_name not in colleague
