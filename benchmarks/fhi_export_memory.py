@@ -55,9 +55,8 @@ def make_team():  # type: ignore[no-untyped-def]
 def add_episodes(team, municipality, therapist, start: int, stop: int) -> None:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from intake.models import Assessment, Client, Contact
+    from intake.models import Assessment, Client, Consent, Contact, Party
     from questionnaires.models import Capture, Instrument, Response
-    from referrals.models import Consent, Party
     from treatment.models import Episode, Offer, Session
 
     phq9 = Instrument.objects.get(code="phq9", team=None)

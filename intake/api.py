@@ -14,8 +14,13 @@ from intake.access import get_client_for_user, get_contact_for_user
 from intake.clients.services import client_update_contact
 from intake.models import Client, Contact
 from intake.queue.services import attempt_record
-from intake.registration.forms import ContactRegisterForm, SelfReferralForm
-from intake.registration.services import contact_register, self_referral_submit
+from intake.registration.forms import ContactRegisterForm, SelfReferralForm, consents_ticked
+from intake.registration.services import (
+    contact_join,
+    contact_register,
+    open_contact_of,
+    self_referral_submit,
+)
 from intake.self_referral.ratelimit import seconds_to_next_window, self_referral_allowed
 from intake.self_referral.views import DEFAULT_PROMISE_HOURS, body_too_large
 from intake.serializers import (
@@ -75,7 +80,11 @@ class ClientDetail(APIView):
         # Answer 400 rather than raise: a raised error rolls back the request's transaction,
         # and with it the access-log row of this look at the record.
         serializer.is_valid(raise_exception=True)
-        client_update_contact(client=client, changes=dict(serializer.validated_data))
+        changes = dict(serializer.validated_data)
+        if "version" not in changes:
+            raise DjangoValidationError({"version": [_("Give the version you read.")]})
+        version = changes.pop("version")
+        client_update_contact(client=client, changes=changes, version=version)
         return Response(ClientContactSerializer(client).data)
 
 
@@ -145,7 +154,9 @@ class ContactList(generics.ListAPIView):
     """Open contacts in every team where the user works with clients, by deadline.
 
     POST registers a contact. Without `client`, possible duplicates in the team give 409
-    with the candidates; send `client` (an id) to use one, or `create_new: true`.
+    with the candidates; send `client` (an id) to use one, or `create_new: true`. A client
+    with an open contact gets no second one: 409 `open_contact`, or with
+    `join_open_contact: true` the request is added to the open contact (200).
     """
 
     serializer_class = ContactSerializer
@@ -194,6 +205,18 @@ class ContactList(generics.ListAPIView):
                     "candidates": DuplicateCandidateSerializer(candidates, many=True).data,
                 }
                 return Response(body, status=status.HTTP_409_CONFLICT)
+        open_contact = open_contact_of(client) if client is not None else None
+        if open_contact is not None and data.get("join_open_contact") is True:
+            cleaned = form.cleaned_data
+            contact = contact_join(
+                contact=open_contact,
+                by=request.user,
+                concerns=cleaned["concerns"],
+                free_text=cleaned["free_text"],
+                consents_given=consents_ticked(cleaned),
+            )
+            return Response(ContactSerializer(contact).data, status=status.HTTP_200_OK)
+        # A client with an open contact: 409 `open_contact` (rph.api), nothing saved.
         contact = contact_register(
             team=team, registered_by=request.user, client=client, **form.register_kwargs()
         )
@@ -235,8 +258,11 @@ class SelfReferralCreate(APIView):
     """Public: a municipal website sends a person's request to be called back. No login.
 
     Fields as the form at /henvendelse/ (`home_municipality` is the four-digit municipality
-    number; `consent` must be true). Rate-limited per address together with the form; 429
-    when the limit is reached. The answer never contains what was sent.
+    number; `consent` must be true; `consent_sms`, `consent_email` and
+    `consent_digital_questionnaires` are optional booleans). Rate-limited per address
+    together with the form; 429 when the limit is reached. The answer never contains what
+    was sent. An `Idempotency-Key` header (or `idempotency_key` field, at most 64
+    characters) makes a retry safe: the same key gives the same answer and no second contact.
     """
 
     authentication_classes: list[type] = []
@@ -253,6 +279,9 @@ class SelfReferralCreate(APIView):
             return Response({"detail": _("The request is too large.")}, status=413)
         data = request.data
         _check_shape(data, LIST_FIELDS)
+        key = request.headers.get("Idempotency-Key", "")
+        if key and isinstance(data, dict):
+            data = {**data, "idempotency_key": key}
         form = SelfReferralForm(data=data)
         hours = DEFAULT_PROMISE_HOURS
         if not form.is_robot:

@@ -9,7 +9,15 @@ from faker import Faker
 
 from intake.deadlines import deadline_for
 from intake.fodselsnummer import synthetic
-from intake.models import Channel, Client, Concern, Contact, ContactAttempt, Referrer
+from intake.models import (
+    Channel,
+    Client,
+    Concern,
+    Contact,
+    ContactAttempt,
+    ReachKind,
+    Referrer,
+)
 from intake.queue.services import attempt_record
 from intake.registration.services import contact_register
 from rph.accounts.models import Team, User
@@ -41,6 +49,13 @@ def load_clients(team: Team, count: int = 30, seed: int = 2026) -> int:
     return count
 
 
+# How the demo's contacts came in: each channel with a referrer that fits it.
+DEMO_ROUTES = (
+    {"channel": Channel.PHONE, "referrer": Referrer.SELF},
+    {"channel": Channel.WEB_FORM, "referrer": Referrer.SELF},
+    {"channel": Channel.GP_REFERRAL, "referrer": Referrer.GP, "referrer_name": "Kari Lege"},
+    {"channel": Channel.OTHER_REFERRAL, "referrer": Referrer.NAV, "referrer_name": "NAV Sentrum"},
+)
 # Hours since registration of the demo's open contacts: overdue, due soon and fresh ones.
 DEMO_CONTACT_AGES = (52, 40, 38, 20, 3, 1)
 
@@ -58,12 +73,9 @@ def load_contacts(team: Team, seed: int = 2026) -> int:
             team=team,
             registered_by=clerical,
             client=client,
-            channel=rng.choice([Channel.PHONE, Channel.WEB_FORM, Channel.GP_REFERRAL]),
-            referrer=Referrer.SELF,
+            **rng.choice(DEMO_ROUTES),
             concerns=rng.sample([c.value for c in Concern], k=2),
-            consent_call=True,
-            consent_sms=True,
-            consent_digital_questionnaires=True,
+            consents_given=[ReachKind.CALL, ReachKind.SMS, ReachKind.DIGITAL_QUESTIONNAIRES],
         )
         registered_at = now - timedelta(hours=hours)
         Contact.objects.filter(pk=contact.pk).update(

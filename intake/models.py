@@ -181,6 +181,8 @@ class Client(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The optimistic lock on the contact details (rph.versioning).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ClientQuerySet.as_manager()
 
@@ -311,12 +313,6 @@ class Contact(models.Model):
     free_text = models.TextField(_("notes"), blank=True, max_length=5000)
     age_at_contact = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     best_time_to_call = models.CharField(_("best time to call"), max_length=200, blank=True)
-    consent_call = models.BooleanField(_("may call"), default=False)
-    consent_sms = models.BooleanField(_("may send SMS"), default=False)
-    consent_email = models.BooleanField(_("may send e-mail"), default=False)
-    consent_digital_questionnaires = models.BooleanField(
-        _("may send questionnaires digitally"), default=False
-    )
     deadline = models.DateTimeField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
@@ -327,6 +323,9 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
+    # The public form's (or its JSON twin's) key for one submission: a reload or a double
+    # click with the same key finds this contact instead of making a second.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
     due_soon_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -334,6 +333,13 @@ class Contact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["team", "status", "deadline"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="unique_contact_idempotency_key",
+            )
+        ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
@@ -448,6 +454,8 @@ class Assessment(models.Model):
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="assessment")
+    # The optimistic lock on the draft (rph.versioning): two tabs never overwrite each other.
+    version = models.PositiveIntegerField(default=0, editable=False)
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -636,3 +644,99 @@ class Assessment(models.Model):
             route=self.route,
             decision_reason=self.decision_reason,
         )
+
+
+class Party(models.TextChoices):
+    """Who information may go to, or who a collaboration was with."""
+
+    GP = "gp", _("GP (epikrise)")
+    NAV = "nav", _("NAV")
+    EMPLOYER = "employer", _("Employer")
+    OCCUPATIONAL_HEALTH = "occupational_health", _("Occupational health service")
+    SCHOOL = "school", _("School")
+    DPS = "dps", _("DPS (specialist mental health care)")
+    RELATIVES = "relatives", _("Relatives")
+    RESEARCH = "research", _("Research and evaluation (FHI)")
+    OTHER = "other", _("Other")
+
+
+class ReachKind(models.TextChoices):
+    """How the team may reach the client: the consents that decide what RPH may send."""
+
+    CALL = "call", _("Phone calls")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    DIGITAL_QUESTIONNAIRES = "digital_questionnaires", _("Questionnaires sent digitally")
+
+
+class ConsentMethod(models.TextChoices):
+    """How the client gave or withdrew the consent."""
+
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    FORM = "form", _("On a form or in writing")
+    SELF_REFERRAL = "self_referral", _("In the self-referral form")
+    ASSESSMENT = "assessment", _("In the assessment")
+    EARLIER_CONTACT = "earlier_contact", _("Ticked on an earlier contact")
+
+
+CONSENT_KINDS = ReachKind.choices + Party.choices
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def current(self) -> "ConsentQuerySet":
+        """The latest entry per client, kind and named recipient: what holds now."""
+        newer = Consent.objects.filter(
+            client=models.OuterRef("client"),
+            party=models.OuterRef("party"),
+            recipient=models.OuterRef("recipient"),
+        ).filter(
+            Q(recorded_at__gt=models.OuterRef("recorded_at"))
+            | Q(recorded_at=models.OuterRef("recorded_at"), pk__gt=models.OuterRef("pk"))
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class Consent(models.Model):
+    """One entry in the client's consent register. Append-only: a change is a new entry.
+
+    `party` is the kind: how the team may reach the client (`ReachKind`: calls, SMS, e-mail,
+    digital questionnaires) or who information may be shared with (`Party`). For the GP,
+    `given=False` is the client's objection to the epikrise (pasient- og
+    brukerrettighetsloven §5-3); the epikrise is otherwise sent without asking.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    party = models.CharField(_("consent to"), max_length=30, choices=CONSENT_KINDS)
+    recipient = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("E.g. the NAV adviser or employer.")
+    )
+    given = models.BooleanField(_("consent given"))
+    method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("Earlier contacts disagreed about this consent; the team lead checks it."),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the client gave it in the self-referral form."),
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "party", "recorded_at"])]
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.given} {self.recorded_at:%Y-%m-%d}"

@@ -18,11 +18,15 @@ class ClientListSerializer(serializers.ModelSerializer):
 
 class ClientContactSerializer(serializers.ModelSerializer):
     phone = PhoneNumberField(required=False, allow_blank=True)
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read; a PATCH with an older one gets 409."
+    )
 
     class Meta:
         model = Client
         fields = [
             "id",
+            "version",
             "first_name",
             "last_name",
             "fodselsnummer",
@@ -74,10 +78,6 @@ class ContactSerializer(serializers.ModelSerializer):
             "age_at_contact",
             "under_minimum_age",
             "best_time_to_call",
-            "consent_call",
-            "consent_sms",
-            "consent_email",
-            "consent_digital_questionnaires",
             "deadline",
             "status",
             "offered_at",

@@ -2,6 +2,8 @@ from django.urls import path
 
 from intake.assessments import views as assessment_views
 from intake.clients import views
+from intake.consents import views as consent_views
+from intake.data_check import views as data_check_views
 from intake.queue import views as queue_views
 from intake.registration import views as registration_views
 from intake.self_referral import views as selfreferral_views
@@ -14,6 +16,22 @@ urlpatterns = [
     path("klienter/<int:pk>/nodtilgang/", views.client_break_glass, name="client_break_glass"),
     path("klienter/<int:pk>/innsyn/", views.client_access_log, name="client_access_log"),
     path("klienter/<int:pk>/behandlere/", views.client_care_team, name="client_care_team"),
+    path(
+        "klienter/<int:pk>/kontaktsamtykke/",
+        consent_views.reach_consents,
+        name="client_reach_consents",
+    ),
+    path("henvendelser/datasjekk/", data_check_views.data_check, name="data_check"),
+    path(
+        "henvendelser/datasjekk/<int:pk>/slaa-sammen/",
+        data_check_views.data_check_merge,
+        name="data_check_merge",
+    ),
+    path(
+        "henvendelser/datasjekk/samtykke/<int:pk>/",
+        data_check_views.data_check_settle,
+        name="data_check_settle",
+    ),
     path("henvendelser/", queue_views.queue, name="queue"),
     path(
         "henvendelser/ny/",
@@ -21,6 +39,7 @@ urlpatterns = [
         name="contact_register",
     ),
     path("henvendelse/", selfreferral_views.self_referral, name="self_referral"),
+    path("henvendelse/mottatt/", selfreferral_views.self_referral_done, name="self_referral_done"),
     path("henvendelser/<int:pk>/", queue_views.contact_detail, name="contact_detail"),
     path("henvendelser/<int:pk>/forsok/", queue_views.contact_attempt, name="contact_attempt"),
     path("henvendelser/<int:pk>/tilbud/", queue_views.contact_offer, name="contact_offer"),

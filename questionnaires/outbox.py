@@ -47,7 +47,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from intake.models import AssessmentOffer, Client, Contact
+from intake.consents.services import link_refusal, reach_now
+from intake.models import AssessmentOffer, Client, ReachKind
 from questionnaires.models import Invitation, Message
 from questionnaires.schedule import (
     FINAL_CODES,
@@ -79,6 +80,8 @@ UNKNOWN = "outcome unknown: the worker stopped after handing it to the provider"
 SWEEP_BATCH = 200
 SWEEP_SECONDS = 60  # a sweep stops taking new messages after this; the next one goes on
 # Tokens are 43 url-safe characters (questionnaires.tokens): what must not linger.
+# Stored on a message cancelled because the register no longer allows it (shown translated).
+NO_CONSENT = "no consent for this channel"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43,}")
 
 
@@ -100,30 +103,30 @@ class Reach:
 # -- Who may be sent what --------------------------------------------------------------
 
 
-def reach_for(contact: Contact | None) -> Reach | None:
-    """How to send a link to the contact's client, if they agreed to it. SMS first."""
-    if contact is None or not contact.consent_digital_questionnaires:
-        return None
-    client = contact.client
-    for channel in available_channels():
-        if channel == Channel.SMS and contact.consent_sms and client.phone:
-            return Reach(Channel.SMS, client.phone.as_e164)
-        if channel == Channel.EMAIL and contact.consent_email and client.email:
-            return Reach(Channel.EMAIL, client.email)
-    return None
+def reach_for(client: Client) -> Reach | None:
+    """How to send a link to the client, if the consent register allows it. SMS first."""
+    return _reach(client)[0]
 
 
-def contact_for(invitation: Invitation) -> Contact | None:
-    """The contact whose consents apply: the booked one, else the client's latest."""
-    occasion = invitation.occasion
-    if isinstance(occasion, AssessmentOffer):
-        return Contact.objects.select_related("client").get(pk=occasion.contact_id)
-    return (
-        Contact.objects.filter(client_id=invitation.client_id)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
+def refusal_for(client: Client) -> str:
+    """Why no link may go to the client now (shown to staff), or "" when one may."""
+    return _reach(client)[1]
+
+
+def _reach(client: Client) -> tuple[Reach | None, str]:
+    consents = reach_now(client)
+    channels = available_channels()
+    refusal = link_refusal(
+        consents, phone=bool(client.phone), email=bool(client.email), channels=channels
     )
+    if refusal:
+        return None, refusal
+    for channel in channels:
+        if channel == Channel.SMS and consents.allows(ReachKind.SMS) and client.phone:
+            return Reach(Channel.SMS, client.phone.as_e164), ""
+        if channel == Channel.EMAIL and consents.allows(ReachKind.EMAIL) and client.email:
+            return Reach(Channel.EMAIL, client.email), ""
+    return None, refusal
 
 
 # -- Writing messages -------------------------------------------------------------------
@@ -136,7 +139,7 @@ def offer_invitation_schedule(*, offer: AssessmentOffer) -> Invitation | None:
     not agree to digital questionnaires or there is no allowed time before the session.
     """
     contact = offer.contact
-    reach = reach_for(contact)
+    reach = reach_for(contact.client)
     if reach is None:
         return None
     team = contact.team
@@ -170,15 +173,9 @@ def occasion_invitation_schedule(
     instrument_codes: Sequence[str] = ROUTINE_CODES,
 ) -> Invitation | None:
     """A later session (treatment, course meeting, follow-up call): the link and reminder
-    before it, on the consents of the client's latest contact. None when the client did not
+    before it, as the client's consent register allows. None when the client did not
     agree to digital questionnaires or there is no allowed time before the session."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client", "team")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+    reach = reach_for(client)
     if reach is None:
         return None
     team = client.team
@@ -212,18 +209,10 @@ def invitation_send_now(
 ) -> Invitation:
     """A link not tied to a session (the final questionnaire when an episode ends: PHQ-9,
     GAD-7, WSAS and the satisfaction survey), sent now (at 08:00 if now is in the quiet
-    hours), without a reminder, on the consents of the client's latest contact."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+    hours), without a reminder, as the client's consent register allows."""
+    reach, refusal = _reach(client)
     if reach is None:
-        raise ValidationError(
-            _("The client has not agreed to get questionnaires by SMS or e-mail.")
-        )
+        raise ValidationError(refusal)
     plan = SendPlan(invitation_at=next_morning(timezone.now()), reminder_at=None)
     invitation, token = invitation_create(
         client=client,
@@ -268,11 +257,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(
             _("This link no longer works: a new one has replaced it, or the session is over.")
         )
-    reach = reach_for(contact_for(current))
+    reach, refusal = _reach(current.client)
     if reach is None:
-        raise ValidationError(
-            _("The client has not agreed to get questionnaires by SMS or e-mail.")
-        )
+        raise ValidationError(refusal)
     limit = current.team.max_messages_per_invitation
     used = Invitation.objects.with_messages_used().get(pk=current.pk).messages_used
     replaced = current.messages.filter(status=Status.PENDING)
@@ -527,9 +514,9 @@ def _reason_not_to_send(message: Message, now: datetime) -> str:
         return "the link has expired"
     if invitation.occasion_at is not None and invitation.occasion_at <= now:
         return "the session has started"
-    reach = reach_for(contact_for(invitation))
+    reach = reach_for(invitation.client)
     if reach is None or reach.channel != message.channel:
-        return "no consent for this channel"
+        return NO_CONSENT
     return ""
 
 

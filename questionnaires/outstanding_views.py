@@ -14,10 +14,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from intake.consents.services import ReachNow, link_refusal, reach_now_for
 from questionnaires.access import get_invitation_for_user
 from questionnaires.models import Invitation, Message
 from questionnaires.outbox import invitation_resend
 from questionnaires.schedule import QUIET_FROM, QUIET_UNTIL
+from questionnaires.sending import available_channels
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES
@@ -31,18 +33,24 @@ class Row:
     messages: list[Message]
     may_resend: bool
     limit_reached: bool
+    refusal: str  # why the register lets no link go to the client now, or ""
 
 
-def _row(invitation: Invitation, limit: int, now: datetime) -> Row:
+def _row(invitation: Invitation, limit: int, now: datetime, reach: ReachNow) -> Row:
     sent = list(invitation.messages.all())
     waiting = sum(m.status == Status.PENDING for m in sent)  # replaced by a resend
     left = limit - (invitation.messages_used - waiting)  # type: ignore[attr-defined]
     started = invitation.occasion_at is not None and invitation.occasion_at <= now
+    client = invitation.client
+    refusal = link_refusal(
+        reach, phone=bool(client.phone), email=bool(client.email), channels=available_channels()
+    )
     return Row(
         invitation=invitation,
         messages=sent,
-        may_resend=left >= 1 and not started,
+        may_resend=left >= 1 and not started and not refusal,
         limit_reached=left < 1,
+        refusal=refusal,
     )
 
 
@@ -51,9 +59,9 @@ def outstanding(request: HttpRequest) -> HttpResponse:
     team = require_membership(request).team
     now = timezone.now()
     limit = team.max_messages_per_invitation
-    rows = [
-        _row(invitation, limit, now) for invitation in Invitation.objects.for_outstanding(team, now)
-    ]
+    invitations = list(Invitation.objects.for_outstanding(team, now))
+    reach = reach_now_for({invitation.client_id for invitation in invitations})
+    rows = [_row(invitation, limit, now, reach[invitation.client_id]) for invitation in invitations]
     context = {
         "rows": rows,
         "team": team,

@@ -10,11 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from intake.models import Client, GeneralPractitioner
+from intake.consents.services import consent_record
+from intake.models import Client, Consent, GeneralPractitioner, Party
 from referrals.collaboration.services import collaboration_record
-from referrals.consents.services import consent_record
 from referrals.gps.services import gps_import
-from referrals.models import Consent, Party, WorkAction
+from referrals.models import WorkAction
 from rph.accounts.models import Team, User
 from rph.accounts.roles import Role
 

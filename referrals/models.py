@@ -7,65 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intake.models import Consent, Party
 from rph.accounts.models import Team
-
-
-class Party(models.TextChoices):
-    """Who information may go to, or who a collaboration was with."""
-
-    GP = "gp", _("GP (epikrise)")
-    NAV = "nav", _("NAV")
-    EMPLOYER = "employer", _("Employer")
-    OCCUPATIONAL_HEALTH = "occupational_health", _("Occupational health service")
-    SCHOOL = "school", _("School")
-    DPS = "dps", _("DPS (specialist mental health care)")
-    RELATIVES = "relatives", _("Relatives")
-    RESEARCH = "research", _("Research and evaluation (FHI)")
-    OTHER = "other", _("Other")
-
-
-class ConsentQuerySet(models.QuerySet["Consent"]):
-    def current(self) -> "ConsentQuerySet":
-        """The latest entry per client, party and named recipient: what holds now."""
-        newer = Consent.objects.filter(
-            client=models.OuterRef("client"),
-            party=models.OuterRef("party"),
-            recipient=models.OuterRef("recipient"),
-            recorded_at__gt=models.OuterRef("recorded_at"),
-        )
-        return self.exclude(models.Exists(newer))
-
-
-class Consent(models.Model):
-    """One entry in the consent register. Append-only: a change is a new entry.
-
-    For the GP, `given=False` is the client's objection to the epikrise (pasient- og
-    brukerrettighetsloven §5-3); the epikrise is otherwise sent without asking.
-    """
-
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey("intake.Client", on_delete=models.PROTECT, related_name="consents")
-    party = models.CharField(_("shared with"), max_length=20, choices=Party.choices)
-    recipient = models.CharField(
-        _("name"), max_length=200, blank=True, help_text=_("E.g. the NAV adviser or employer.")
-    )
-    given = models.BooleanField(_("consent given"))
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = ConsentQuerySet.as_manager()
-
-    class Meta:
-        indexes = [models.Index(fields=["client", "party", "recorded_at"])]
-        ordering = ["-recorded_at", "-pk"]
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-
-    def __str__(self) -> str:
-        return f"{self.party} {self.given} {self.recorded_at:%Y-%m-%d}"
 
 
 class LetterKind(models.TextChoices):

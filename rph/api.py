@@ -18,7 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rph.accounts.access import BreakGlassRequired
 
 # Codes of a service's ValidationError meaning "someone changed the record meanwhile".
-CONFLICT_CODES = frozenset({"conflict", "already_sent", "not_draft"})
+CONFLICT_CODES = frozenset({"conflict", "already_sent", "not_draft", "open_contact"})
 
 
 def error_data(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from intake import api as intake_api
+from intake.consents import api as reach_api
 from questionnaires import api as questionnaires_api
 from questionnaires import fhir_api
 from referrals.collaboration import api as collaboration_api
@@ -29,6 +30,11 @@ urlpatterns = [
         "clients/<int:pk>/break-glass/",
         intake_api.ClientBreakGlass.as_view(),
         name="api-client-break-glass",
+    ),
+    path(
+        "clients/<int:pk>/reach-consents/",
+        reach_api.ClientReachConsents.as_view(),
+        name="api-client-reach-consents",
     ),
     path("contacts/", intake_api.ContactList.as_view(), name="api-contact-list"),
     path("contacts/<int:pk>/", intake_api.ContactDetail.as_view(), name="api-contact-detail"),

@@ -29,10 +29,12 @@ from intake.models import (
     Concern,
     Contact,
     Mode,
+    ReachKind,
     Referrer,
 )
 from intake.registration.services import contact_register
 from questionnaires.models import Capture, Instrument
+from questionnaires.outbox import occasion_invitation_schedule
 from questionnaires.responses import response_submit
 from rph.accounts.models import Team, User
 from treatment.courses.services import course_types_ensure
@@ -249,7 +251,11 @@ def _case_load(team: Team, client: Client, case: Case, users: dict, index: int) 
     for days_ago in case.missed:
         _session(episode, offer, therapist, _at(days_ago, hour), Attendance.DID_NOT_ATTEND)
     for days_ahead in case.booked:
-        _session(episode, offer, therapist, _at(-days_ahead, hour + 1), Attendance.BOOKED)
+        booked = _session(episode, offer, therapist, _at(-days_ahead, hour + 1), Attendance.BOOKED)
+        # The link before the session, as booking one does (the client agreed to it).
+        occasion_invitation_schedule(
+            client=client, occasion=booked, occasion_at=booked.starts_at, created_by=therapist
+        )
     if case.risk:
         _scores(client, therapist, _at(1, 12), case.baseline[0], case.baseline[1], risk=True)
     if case.self_help:
@@ -268,7 +274,7 @@ def _placed(team: Team, client: Client, case: Case, therapist: User) -> Episode:
         channel=Channel.PHONE,
         referrer=Referrer.SELF,
         concerns=[Concern.DEPRESSION if case.baseline[0] >= case.baseline[1] else Concern.ANXIETY],
-        consent_call=True,
+        consents_given=[ReachKind.CALL, ReachKind.SMS, ReachKind.DIGITAL_QUESTIONNAIRES],
     )
     held_at = _at(case.placed, 13)
     registered_at = held_at - timedelta(days=3)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.assessments.choices import ExclusionFactor, WorkStatus
 from intake.assessments.rules import GAD7_ITEMS, ITEM_VALUES, PHQ9_ITEMS
 from intake.models import Assessment
+from rph.forms import VersionField
 
 # Short item names for the therapist who types in a paper form; the full item texts and
 # scoring come with the questionnaires app.
@@ -175,6 +176,7 @@ TEXT_AREAS = [
 
 
 class AssessmentForm(forms.ModelForm):
+    version = VersionField(required=False)
     phq9_answers = ItemAnswersField(
         label=_("PHQ-9 (depression), last 2 weeks"),
         labels=PHQ9_LABELS,
@@ -271,6 +273,7 @@ class AssessmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         for name in YES_NO_FIELDS:
             self.fields[name].widget = _yes_no_widget()
         for name in TEXT_AREAS:
@@ -283,6 +286,7 @@ def _layout() -> FormHelper:
     helper.form_tag = False  # the template holds the form, the error summary and the buttons
     helper.layout = Layout(
         Fieldset(_("The conversation"), "held_at", "mode"),
+        "version",
         Fieldset(
             _("Background"),
             "sex",

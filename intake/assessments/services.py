@@ -12,6 +12,7 @@ from intake.assessments.choices import AssessmentStatus, Decision
 from intake.assessments.rules import field_problems
 from intake.models import Assessment, AssessmentOffer, Contact
 from rph.accounts.models import User
+from rph.versioning import check_version, differences
 
 # What a form (or an API) may set; the rest is set here: who, status, when completed.
 ASSESSMENT_FIELDS = frozenset(
@@ -34,14 +35,21 @@ ASSESSMENT_FIELDS = frozenset(
 
 @transaction.atomic
 def assessment_save(
-    *, contact: Contact, therapist: User, data: dict[str, Any], complete: bool
+    *,
+    contact: Contact,
+    therapist: User,
+    data: dict[str, Any],
+    complete: bool,
+    version: int | None = None,
 ) -> Assessment:
     """Save the contact's assessment as a draft, or complete it.
 
     A draft may be incomplete. `complete=True` enforces `intake.assessments.rules` and raises
     ValidationError (saving nothing) when a rule is broken. A completed assessment is
     read-only: saving it again raises ValidationError. `therapist` is who held the
-    conversation when the record is created, and who recorded an acute action.
+    conversation when the record is created, and who recorded an acute action. With
+    `version` (what the form read), a save after someone else's raises
+    rph.versioning.StaleVersion with the draft as saved now, and saves nothing.
     """
     unknown = set(data) - ASSESSMENT_FIELDS
     if unknown:
@@ -51,10 +59,14 @@ def assessment_save(
         assessment = Assessment(contact=contact, therapist=therapist)
     elif assessment.is_complete:
         raise ValidationError(_("A completed assessment cannot be changed."), code="locked")
+    if version is not None and assessment.pk is not None:
+        saved = Assessment.objects.get(pk=assessment.pk)
+        check_version(assessment.version, version, current=saved, changed=differences(saved, data))
     _apply(assessment, data, therapist)
     assessment.full_clean()
     if complete:
         _complete(assessment)
+    assessment.version += 1  # under the row lock taken above
     assessment.save()
     if complete:
         AssessmentOffer.objects.filter(contact=contact, held_at=None).update(

@@ -14,6 +14,8 @@ from intake.assessments.forms import AssessmentForm
 from intake.assessments.services import assessment_save
 from intake.models import Assessment, AssessmentOffer, Contact
 from rph.accounts.access import Basis, Need
+from rph.forms import keep_after_conflict
+from rph.versioning import StaleVersion
 
 
 def assessment_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
@@ -42,11 +44,26 @@ def assessment_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     # The form works on a copy, so a rejected save never shows up as the stored record.
     instance = copy.copy(assessment) if assessment else _new_assessment(contact, request)
     form = AssessmentForm(request.POST or None, instance=instance)
+    changed: list[tuple[str, object]] = []
     if request.method == "POST" and form.is_valid():
         complete = "complete" in request.POST
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
             saved = assessment_save(
-                contact=contact, therapist=request.user, data=form.cleaned_data, complete=complete
+                contact=contact,
+                therapist=request.user,
+                data=data,
+                complete=complete,
+                version=version,
+            )
+        except StaleVersion as exc:
+            changed = [
+                (str(Assessment._meta.get_field(name).verbose_name), saved or "–")
+                for name, (saved, _sent) in exc.changed.items()
+            ]
+            form = keep_after_conflict(
+                AssessmentForm, request.POST, exc, instance=copy.copy(exc.current)
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -56,7 +73,12 @@ def assessment_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                 return redirect(saved)
             messages.success(request, _("The draft has been saved."))
             return redirect("intake:assessment_edit", contact.pk)
-    context = {"contact": contact, "form": form, "urgent": form.instance.needs_urgent_action}
+    context = {
+        "contact": contact,
+        "form": form,
+        "urgent": form.instance.needs_urgent_action,
+        "changed": changed,
+    }
     return render(request, "intake/assessment_edit.html", context)
 
 

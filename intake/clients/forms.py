@@ -6,7 +6,7 @@ from intake.models import Client, GeneralPractitioner
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.audit.services import BREAK_GLASS_MIN_REASON
-from rph.forms import submit_helper
+from rph.forms import VersionField, submit_helper
 
 
 def gp_picker(field: forms.ModelChoiceField, team: Team, keep: int | None = None) -> None:
@@ -18,6 +18,7 @@ def gp_picker(field: forms.ModelChoiceField, team: Team, keep: int | None = None
 
 
 class ClientContactForm(forms.ModelForm):
+    version = VersionField()
     # Wider than the 11 stored digits so "DDMMYY NNNNN" reaches the number's own check.
     fodselsnummer = forms.CharField(
         label=_("National identity number"),
@@ -33,6 +34,7 @@ class ClientContactForm(forms.ModelForm):
 
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["version"].initial = self.instance.version
         self.fields["home_municipality"].queryset = team.municipalities.all()
         gp_picker(self.fields["gp"], team, keep=self.instance.gp_id)
         self.helper = submit_helper(_("Save"))

@@ -12,12 +12,15 @@ from intake.access import get_client_for_user
 from intake.clients.forms import BreakGlassForm, CareTeamForm, ClientContactForm
 from intake.clients.page import client_page_context, client_sections
 from intake.clients.services import client_set_care_team, client_update_contact
+from intake.consents.services import reach_now
 from intake.models import Client
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES
 from rph.audit.models import AccessEvent
 from rph.audit.services import break_glass_open
+from rph.forms import keep_after_conflict
+from rph.versioning import StaleVersion
 
 
 @team_role_required(CLIENT_ROLES)
@@ -37,6 +40,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "client": client,
         "access": access,
         "care_team": client.care_team.all(),
+        "reach": reach_now(client),
         **client_page_context(client, clinical=access.clinical, now=timezone.now()),
         "sections": client_sections(request, client, access),
     }
@@ -47,15 +51,31 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     client, _access = get_client_for_user(request, pk, Need.CONTACT_WRITE)
     # The form validates a copy, so a rejected edit never shows up as the client's name.
     form = ClientContactForm(request.POST or None, instance=copy.copy(client), team=client.team)
+    changed: list[tuple[str, object]] = []
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
         try:
-            client_update_contact(client=client, changes=form.cleaned_data)
+            client_update_contact(client=client, changes=changes, version=version)
+        except StaleVersion as exc:
+            changed = [
+                (str(Client._meta.get_field(name).verbose_name), saved or "–")
+                for name, (saved, _sent) in exc.changed.items()
+            ]
+            form = keep_after_conflict(
+                ClientContactForm,
+                request.POST,
+                exc,
+                instance=copy.copy(exc.current),
+                team=client.team,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The contact details have been saved."))
             return redirect(client)
-    return render(request, "intake/client_edit.html", {"client": client, "form": form})
+    context = {"client": client, "form": form, "changed": changed}
+    return render(request, "intake/client_edit.html", context)
 
 
 def client_break_glass(request: HttpRequest, pk: int) -> HttpResponse:

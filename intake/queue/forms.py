@@ -32,7 +32,12 @@ class QueueFilterForm(forms.Form):
 
 class AttemptForm(forms.Form):
     method = forms.ChoiceField(label=_("Channel"), choices=ContactAttempt.Method.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactAttempt.Outcome.choices)
+    # No default: "reached" stops the 48-hour clock, so the user must choose it.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose the outcome")), *ContactAttempt.Outcome.choices],
+        error_messages={"required": _("Choose the outcome of the attempt.")},
+    )
     note = forms.CharField(
         label=_("Note"),
         max_length=500,

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intake.access import get_contact_for_user
+from intake.consents.services import reach_now
 from intake.deadlines import ClockState, clock_state, time_left
-from intake.models import AssessmentOffer, Concern, Contact, ContactAttempt
+from intake.models import AssessmentOffer, Concern, Contact, ContactAttempt, ReachKind
 from intake.queue import services
 from intake.queue.closing import LETTER_REASONS, CloseReason, failed_attempts, health_words_in
 from intake.queue.forms import AttemptForm, CloseForm, HeldForm, OfferForm, QueueFilterForm
@@ -117,6 +118,7 @@ def _contact_page(
         "close_reason": CloseReason(contact.close_reason).label if contact.close_reason else "",
         "concerns": [Concern(c).label for c in contact.concerns if c in Concern.values],
         "needs_reached": is_open and not reached,
+        "reach": reach_now(contact.client),
         # A form that came back with errors is shown whatever the state, so is its message.
         "attempt_form": forms.get("attempt_form") or (AttemptForm() if not closed else None),
         "offer_form": forms.get("offer_form")
@@ -223,6 +225,7 @@ def contact_closed(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {
         "contact": contact,
         "close_reason": CloseReason(contact.close_reason).label,
+        "may_sms": reach_now(contact.client).allows(ReachKind.SMS),
     }
     if contact.close_reason in LETTER_REASONS:
         texts = {

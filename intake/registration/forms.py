@@ -9,7 +9,7 @@ from typing import Any
 
 from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,7 @@ from intake.age import MINIMUM_AGE
 from intake.clients.forms import gp_picker
 from intake.fodselsnummer import birth_date as fnr_birth_date
 from intake.fodselsnummer import normalize
-from intake.models import Channel, Concern, GeneralPractitioner, Referrer
+from intake.models import Channel, Concern, GeneralPractitioner, ReachKind, Referrer
 from intake.registration.services import MAX_AGE, MAX_FREE_TEXT
 from rph.accounts.models import Municipality, Team
 
@@ -43,10 +43,6 @@ REGISTER_FIELDS = (
     "referrer_name",
     "concerns",
     "free_text",
-    "consent_call",
-    "consent_sms",
-    "consent_email",
-    "consent_digital_questionnaires",
 )
 SELF_REFERRAL_FIELDS = (
     "first_name",
@@ -56,7 +52,13 @@ SELF_REFERRAL_FIELDS = (
     "home_municipality",
     "concerns",
     "best_time_to_call",
+    "idempotency_key",
 )
+
+
+def consents_ticked(data: dict[str, Any]) -> list[str]:
+    """The reach kinds whose box `consent_<kind>` is ticked."""
+    return [kind for kind in ReachKind.values if data.get(f"consent_{kind}")]
 
 
 def _concerns_field(label: str) -> forms.MultipleChoiceField:
@@ -124,6 +126,10 @@ class ContactRegisterForm(forms.Form):
     consent_digital_questionnaires = forms.BooleanField(
         label=_("May we send questionnaires digitally?"), required=False
     )
+    consent_help = _(
+        "Tick what the person agrees to now. An empty box changes nothing for a known "
+        "client: withdraw a consent on the client's page."
+    )
 
     def __init__(self, *args: Any, team: Team, existing: bool = False, **kwargs: Any) -> None:
         """With `existing`, the contact goes on a known client: who they are is not asked."""
@@ -173,6 +179,7 @@ class ContactRegisterForm(forms.Form):
             ),
             Fieldset(
                 _("Consent"),
+                HTML(f'<p class="form-text">{self.consent_help}</p>'),
                 "consent_call",
                 "consent_sms",
                 "consent_email",
@@ -208,7 +215,9 @@ class ContactRegisterForm(forms.Form):
         return data
 
     def register_kwargs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in REGISTER_FIELDS}
+        return {name: self.cleaned_data[name] for name in REGISTER_FIELDS} | {
+            "consents_given": consents_ticked(self.cleaned_data)
+        }
 
 
 class SelfReferralForm(forms.Form):
@@ -241,6 +250,18 @@ class SelfReferralForm(forms.Form):
         ),
         error_messages={"required": _("You must agree before you send the form.")},
     )
+    consent_sms = forms.BooleanField(
+        label=_("You may send me SMS, for example to agree on a time."), required=False
+    )
+    consent_email = forms.BooleanField(label=_("You may send me e-mail."), required=False)
+    consent_digital_questionnaires = forms.BooleanField(
+        label=_(
+            "You may send me short questionnaires about how I am doing as a link by SMS or "
+            "e-mail before we meet. I answer them on my phone or computer."
+        ),
+        required=False,
+    )
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -271,6 +292,13 @@ class SelfReferralForm(forms.Form):
             # Hidden from sight and from screen readers; people never fill it in.
             Div("website", css_class="d-none", aria_hidden="true"),
             "consent",
+            Fieldset(
+                _("May we also contact you in other ways? (optional)"),
+                "consent_sms",
+                "consent_email",
+                "consent_digital_questionnaires",
+            ),
+            "idempotency_key",
         )
 
     @property
@@ -278,4 +306,6 @@ class SelfReferralForm(forms.Form):
         return bool(self.data.get("website"))
 
     def submit_kwargs(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in SELF_REFERRAL_FIELDS}
+        return {name: self.cleaned_data[name] for name in SELF_REFERRAL_FIELDS} | {
+            "consents_given": consents_ticked(self.cleaned_data)
+        }

@@ -2,16 +2,27 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from intake import fodselsnummer as fnr
 from intake.age import age_on
+from intake.consents.services import reach_consents_change
 from intake.deadlines import deadline_for
-from intake.models import Channel, Client, Concern, Contact, GeneralPractitioner, Referrer
+from intake.models import (
+    Channel,
+    Client,
+    Concern,
+    ConsentMethod,
+    Contact,
+    GeneralPractitioner,
+    ReachKind,
+    Referrer,
+)
 from intake.registration.duplicates import similar_names
+from intake.registration.rules import referrer_fits
 from rph.accounts.models import Municipality, Team, User
 
 MAX_FREE_TEXT = 5000
@@ -63,8 +74,23 @@ def _contact_errors(
         errors.setdefault("referrer", []).append(_("Choose who referred the person."))
     if set(concerns) - set(Concern.values):
         errors.setdefault("concerns", []).append(_("Choose what the contact is about."))
+    known = channel in Channel.values and referrer in Referrer.values
+    if known and not referrer_fits(channel, referrer):
+        errors.setdefault("referrer", []).append(_referrer_message(channel))
     if referrer == Referrer.GP and not referrer_name.strip():
         errors.setdefault("referrer_name", []).append(_("Write the GP's name."))
+
+
+def _referrer_message(channel: str) -> str:
+    if channel == Channel.GP_REFERRAL:
+        return _("A referral from a GP has the GP as referrer: choose GP and write the name.")
+    if channel == Channel.OTHER_REFERRAL:
+        return _("Choose who referred the person: NAV, health centre, emergency clinic or other.")
+    if channel == Channel.WEB_FORM:
+        return _("A web form is sent by the person: the referrer is Self.")
+    if channel == Channel.RELATIVE:
+        return _("A relative who gets in touch is recorded as referrer Other, with a name.")
+    return _("A GP's referral comes by the channel GP referral: choose that channel.")
 
 
 @transaction.atomic
@@ -88,20 +114,26 @@ def contact_register(
     concerns: Iterable[str] = (),
     free_text: str = "",
     best_time_to_call: str = "",
-    consent_call: bool = False,
-    consent_sms: bool = False,
-    consent_email: bool = False,
-    consent_digital_questionnaires: bool = False,
+    consents_given: Iterable[str] = (),
+    consent_method: str = "",
+    idempotency_key: str = "",
 ) -> Contact:
     """Register a contact, on an existing client or on a new one (with an empty care team).
 
     With `client`, the client fields only fill in what the record lacks (phone, e-mail,
-    fødselsnummer, birth date, GP); nothing is overwritten. Raises ValidationError with
-    messages per field, and saves nothing, on bad input. The response-promise clock starts
-    now: `deadline` is `registered_at` plus the team's promise.
+    fødselsnummer, birth date, GP); nothing is overwritten. `consents_given` (reach kinds
+    the person agreed to now) go into the client's consent register as given; a kind left
+    out changes nothing, so a new contact never withdraws a consent (intake.consents).
+    Raises ValidationError with messages per field, and saves nothing, on bad input. The
+    response-promise clock starts now: `deadline` is `registered_at` plus the team's promise.
     """
     if client is not None and client.team_id != team.pk:
         raise ValueError("the client belongs to another team")
+    if client is not None and open_contact_of(client) is not None:
+        raise ValidationError(
+            _("The client already has an open contact: add this one to it instead."),
+            code="open_contact",
+        )
     now = timezone.now()
     today = timezone.localdate(now)
     concerns = list(dict.fromkeys(concerns))
@@ -149,6 +181,8 @@ def contact_register(
     _client_errors(client, errors)
     if errors:
         raise ValidationError(errors)
+    if client.pk is not None:
+        client.version += 1  # blanks filled in: a contact-details form opened earlier is stale
     client.save()
     birth_date = client.birth_date
     contact = Contact(
@@ -163,16 +197,30 @@ def contact_register(
         free_text=free_text.strip(),
         age_at_contact=age_on(birth_date, today) if birth_date else age,
         best_time_to_call=best_time_to_call.strip(),
-        consent_call=consent_call,
-        consent_sms=consent_sms,
-        consent_email=consent_email,
-        consent_digital_questionnaires=consent_digital_questionnaires,
         deadline=deadline_for(now, team.response_promise_hours),
+        idempotency_key=idempotency_key,
     )
     # Concerns are checked above; the model would call an empty list blank.
     contact.full_clean(exclude=["client", "concerns"])
     contact.save()
+    wanted = {kind: True for kind in consents_given if kind in ReachKind.values}
+    if wanted:
+        reach_consents_change(
+            client=client,
+            by=registered_by,
+            wanted=wanted,
+            method=consent_method or method_for_channel(channel),
+        )
     return contact
+
+
+def method_for_channel(channel: str) -> str:
+    """How a consent ticked while registering a contact was given."""
+    return {
+        Channel.PHONE: ConsentMethod.PHONE,
+        Channel.DROP_IN: ConsentMethod.IN_PERSON,
+        Channel.WEB_FORM: ConsentMethod.SELF_REFERRAL,
+    }.get(channel, ConsentMethod.FORM)
 
 
 def _client_errors(client: Client, errors: dict[str, list[str]]) -> None:
@@ -219,8 +267,17 @@ def self_referral_submit(
     email: str = "",
     concerns: Iterable[str] = (),
     best_time_to_call: str = "",
+    consents_given: Iterable[str] = (),
+    idempotency_key: str = "",
 ) -> Contact:
     """A person's own request through the public form: a web-form contact to call back.
+
+    The person agrees to be called (the form requires it) and may agree to SMS, e-mail and
+    questionnaires sent digitally (`consents_given`); all go to the consent register.
+
+    Sent again with the same `idempotency_key` (a reload, a double click, a retry of the
+    JSON twin), it returns the contact the first request made and changes nothing. A
+    known client with an open contact gets no second one: the request joins it.
 
     The person cannot be shown who else is registered, so no choice is offered: the contact
     joins an existing client only when exactly one of the team's clients has the same
@@ -231,16 +288,68 @@ def self_referral_submit(
         raise ValidationError(
             {"home_municipality": _("No RPH team serves this municipality in this system.")}
         )
+    if idempotency_key:
+        earlier = Contact.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     name = f"{first_name} {last_name}"
     same_person = [
         candidate
         for candidate in Client.objects.possible_duplicates(team, phone=str(phone))
         if similar_names(name, str(candidate))
     ]
+    client = same_person[0] if len(same_person) == 1 else None
+    consents = [ReachKind.CALL, *consents_given]
+    open_contact = open_contact_of(client) if client is not None else None
+    if open_contact is not None:
+        return contact_join(
+            contact=open_contact,
+            by=None,
+            concerns=concerns,
+            best_time_to_call=best_time_to_call,
+            consents_given=consents,
+            consent_method=ConsentMethod.SELF_REFERRAL,
+        )
+    try:
+        with transaction.atomic():
+            return _self_referral_contact(
+                team,
+                client,
+                first_name,
+                last_name,
+                phone,
+                email,
+                home_municipality,
+                concerns,
+                best_time_to_call,
+                consents,
+                idempotency_key,
+            )
+    except IntegrityError:
+        # The same submission, a moment earlier, in another request: that one counts.
+        earlier = Contact.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _self_referral_contact(
+    team: Team,
+    client: Client | None,
+    first_name: str,
+    last_name: str,
+    phone: str | PhoneNumber,
+    email: str,
+    home_municipality: Municipality,
+    concerns: Iterable[str],
+    best_time_to_call: str,
+    consents: list[str],
+    idempotency_key: str,
+) -> Contact:
     return contact_register(
         team=team,
         registered_by=None,
-        client=same_person[0] if len(same_person) == 1 else None,
+        client=client,
         first_name=first_name,
         last_name=last_name,
         phone=phone,
@@ -250,5 +359,60 @@ def self_referral_submit(
         referrer=Referrer.SELF,
         concerns=concerns,
         best_time_to_call=best_time_to_call,
-        consent_call=True,
+        consents_given=consents,
+        consent_method=ConsentMethod.SELF_REFERRAL,
+        idempotency_key=idempotency_key,
     )
+
+
+def open_contact_of(client: Client) -> Contact | None:
+    """The client's open contact, if any (one per client: the queue counts people)."""
+    return Contact.objects.open().filter(client=client).order_by("registered_at", "pk").first()
+
+
+@transaction.atomic
+def contact_join(
+    *,
+    contact: Contact,
+    by: User | None,
+    concerns: Iterable[str] = (),
+    best_time_to_call: str = "",
+    free_text: str = "",
+    consents_given: Iterable[str] = (),
+    consent_method: str = "",
+) -> Contact:
+    """A new request from a client who has an open contact: it joins that contact.
+
+    What it is about is added to the contact's, a new best time to call replaces the old
+    one, notes are appended, and consents given now go to the register. The clock keeps
+    running from the first registration.
+    """
+    current = Contact.objects.select_for_update().get(pk=contact.pk)
+    wanted = list(dict.fromkeys([*current.concerns, *concerns]))
+    if set(wanted) - set(Concern.values):
+        raise ValidationError({"concerns": [_("Choose what the contact is about.")]})
+    current.concerns = wanted
+    if best_time_to_call.strip():
+        current.best_time_to_call = best_time_to_call.strip()[:200]
+    if free_text.strip():
+        joined = "\n\n".join(part for part in (current.free_text, free_text.strip()) if part)
+        if len(joined) > MAX_FREE_TEXT:
+            raise ValidationError(
+                {
+                    "free_text": [
+                        _("The text is too long: at most %(max)d characters.")
+                        % {"max": MAX_FREE_TEXT}
+                    ]
+                }
+            )
+        current.free_text = joined
+    current.save(update_fields=["concerns", "best_time_to_call", "free_text"])
+    wanted_consents = {kind: True for kind in consents_given if kind in ReachKind.values}
+    if wanted_consents:
+        reach_consents_change(
+            client=current.client,
+            by=by,
+            wanted=wanted_consents,
+            method=consent_method or method_for_channel(current.channel),
+        )
+    return current

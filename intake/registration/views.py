@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
 from intake.age import MINIMUM_AGE, age_on, under_minimum_age
+from intake.clients.services import client_update_contact
 from intake.models import Client
-from intake.registration.forms import ContactRegisterForm
-from intake.registration.services import contact_register
+from intake.registration.forms import ContactRegisterForm, consents_ticked
+from intake.registration.services import contact_join, contact_register, open_contact_of
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES
@@ -39,7 +41,23 @@ def _render(
 ) -> HttpResponse:
     context = {"form": form, "minimum_age": MINIMUM_AGE, "candidates": [], **extra}
     context["second_step"] = bool(context["candidates"] or context.get("under_age"))
+    # Each candidate with the open contact a new request would join (one per client).
+    context["candidate_rows"] = [
+        (candidate, open_contact_of(candidate)) for candidate in context["candidates"]
+    ]
     return render(request, "intake/contact_register.html", context, status=status)
+
+
+def _typed_updates(data: dict[str, Any], client: Client, post: Any) -> dict[str, Any]:
+    """What was typed that differs from the chosen client, where the user ticked to update."""
+    changes: dict[str, Any] = {}
+    name = (data["first_name"], data["last_name"])
+    if post.get("update_name") and all(name) and name != (client.first_name, client.last_name):
+        changes |= {"first_name": name[0], "last_name": name[1]}
+    municipality = data.get("home_municipality")
+    if post.get("update_municipality") and municipality not in (None, client.home_municipality):
+        changes["home_municipality"] = municipality
+    return changes
 
 
 @team_role_required(CLIENT_ROLES)
@@ -83,13 +101,33 @@ def contact_register_view(request: HttpRequest) -> HttpResponse:
     client = None
     if chosen is not None:
         client, _access = get_client_for_user(request, chosen.pk, Need.CONTACT_WRITE)
+    open_contact = open_contact_of(client) if client is not None else None
     try:
-        contact = contact_register(
-            team=team, registered_by=request.user, client=client, **form.register_kwargs()
-        )
+        with transaction.atomic():
+            if open_contact is not None:
+                contact = contact_join(
+                    contact=open_contact,
+                    by=request.user,
+                    concerns=cleaned["concerns"],
+                    free_text=cleaned["free_text"],
+                    consents_given=consents_ticked(cleaned),
+                )
+            else:
+                contact = contact_register(
+                    team=team, registered_by=request.user, client=client, **form.register_kwargs()
+                )
+            updates = _typed_updates(cleaned, contact.client, data) if client else {}
+            if updates:
+                client_update_contact(client=contact.client, changes=updates)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return _render(request, form, candidates=candidates, under_age=under_age)
+    if open_contact is not None:
+        messages.success(
+            request,
+            _("The client already had an open contact: the new request was added to it."),
+        )
+        return redirect("intake:contact_detail", pk=contact.pk)
     messages.success(request, _("The contact has been registered."))
     if contact.under_minimum_age:
         messages.warning(

@@ -5,11 +5,12 @@ may send a few requests an hour, and a honeypot field turns robots away without 
 """
 
 import logging
+import uuid
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.registration.forms import SelfReferralForm
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 # A real request is well under 2 kB; anything this large is not a person typing.
 MAX_BODY_BYTES = 20_000
 DEFAULT_PROMISE_HOURS = 48
+PROMISE_KEY = "self_referral_promise_hours"
 
 
 def body_too_large(request: HttpRequest) -> bool:
@@ -40,25 +42,41 @@ def _form_page(
 
 
 def _done(request: HttpRequest, team: Team | None) -> HttpResponse:
+    """Post/redirect/get: the receipt is a page of its own, so a reload sends nothing again.
+    The session keeps the promise's hours only, never what was sent."""
     hours = team.response_promise_hours if team else DEFAULT_PROMISE_HOURS
+    request.session[PROMISE_KEY] = hours
+    return redirect("intake:self_referral_done")
+
+
+@login_not_required
+def self_referral_done(request: HttpRequest) -> HttpResponse:
+    hours = request.session.get(PROMISE_KEY, DEFAULT_PROMISE_HOURS)
+    if not isinstance(hours, int):
+        hours = DEFAULT_PROMISE_HOURS
     return render(request, "intake/self_referral_done.html", {"promise_hours": hours})
+
+
+def _fresh_form() -> SelfReferralForm:
+    """The form with a new key for this one submission (see self_referral_submit)."""
+    return SelfReferralForm(initial={"idempotency_key": uuid.uuid4().hex})
 
 
 @login_not_required
 def self_referral(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _form_page(request, SelfReferralForm())
+        return _form_page(request, _fresh_form())
     if not self_referral_allowed(request):
         response = render(request, "intake/self_referral_limited.html", status=429)
         response["Retry-After"] = str(seconds_to_next_window())
         return response
     too_large = _("The form was too large to be received. Shorten what you wrote and try again.")
     if body_too_large(request):
-        return _form_page(request, SelfReferralForm(), status=413, form_error=too_large)
+        return _form_page(request, _fresh_form(), status=413, form_error=too_large)
     try:
         form = SelfReferralForm(request.POST)
     except (RequestDataTooBig, TooManyFieldsSent):
-        return _form_page(request, SelfReferralForm(), status=413, form_error=too_large)
+        return _form_page(request, _fresh_form(), status=413, form_error=too_large)
     if form.is_robot:
         logger.info("self-referral honeypot filled; nothing saved")
         return _done(request, None)

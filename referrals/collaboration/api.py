@@ -7,9 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from intake.access import get_client_for_user
+from intake.models import Consent
 from referrals.collaboration.services import COLLABORATION_PARTIES, collaboration_record
 from referrals.consents.access import get_client_for_clinical_read
-from referrals.models import CollaborationEntry, Consent, WorkAction
+from referrals.models import CollaborationEntry, WorkAction
 from rph.accounts.access import Need
 
 

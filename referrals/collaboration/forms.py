@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intake.models import Consent
 from referrals.collaboration.services import COLLABORATION_PARTIES, MAX_AGREED, MAX_PARTICIPANTS
-from referrals.models import Consent, WorkAction
+from referrals.models import WorkAction
 from rph.forms import submit_helper
 
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Client
-from referrals.models import CollaborationEntry, Consent, Party, WorkAction
+from intake.models import Client, Consent, Party
+from referrals.models import CollaborationEntry, WorkAction
 from rph.accounts.models import User
 from treatment.models import Episode
 

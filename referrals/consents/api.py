@@ -7,13 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intake.access import get_client_for_user
+from intake.consents.services import MAX_NOTE, MAX_RECIPIENT, consent_record
+from intake.models import Consent, Party
 from referrals.consents.access import get_client_for_register
-from referrals.consents.services import MAX_NOTE, MAX_RECIPIENT, consent_record, objects_to_epikrise
-from referrals.models import Consent, Party
+from referrals.consents.services import objects_to_epikrise
 from rph.accounts.access import Need
 
 
 class ConsentSerializer(serializers.ModelSerializer):
+    """A sharing line; how the client may be reached is intake's (clients/<id>/reach/)."""
+
+    party = serializers.ChoiceField(choices=Party.choices)
     recorded_by = serializers.StringRelatedField(read_only=True)
 
     class Meta:
@@ -39,8 +43,9 @@ class ClientConsents(APIView):
     @extend_schema(responses=ConsentRegisterSerializer)
     def get(self, request: Request, pk: int) -> Response:
         client, _access, full = get_client_for_register(request, pk)
-        rows = Consent.objects.filter(client=client).select_related("recorded_by")
-        current = Consent.objects.current().filter(client=client).select_related("recorded_by")
+        mine = Consent.objects.filter(client=client, party__in=Party.values)
+        rows = mine.select_related("recorded_by")
+        current = mine.current().select_related("recorded_by")
         if not full:
             rows, current = rows.filter(party=Party.GP), current.filter(party=Party.GP)
         body = {

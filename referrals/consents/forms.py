@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from referrals.consents.services import MAX_NOTE, MAX_RECIPIENT
-from referrals.models import Party
+from intake.consents.services import MAX_NOTE, MAX_RECIPIENT
+from intake.models import Party
 from rph.forms import submit_helper
 
 GIVEN_CHOICES = [

@@ -7,11 +7,10 @@ referrals). Three queries however much is recorded.
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from intake.models import Client
+from intake.models import Client, Party
 from referrals.acute.services import acute_contacts
 from referrals.collaboration.services import collaboration_rows
 from referrals.consents.services import current_consents
-from referrals.models import Party
 from rph.accounts.access import Access, Basis
 
 SHOWN = 5

@@ -1,7 +1,8 @@
-"""The consent register (samtykke): what may be shared about a client, and with whom.
+"""What the client's consent register (intake.consents) allows to be shared, and with whom.
 
-Append-only: a change is a new `Consent` row, so the rows are the history and the audit
-(seed 000 §5.1; pasient- og brukerrettighetsloven §3-6 and §5-3; helsepersonelloven §25).
+The register is intake's (`intake.models.Consent`, append-only: a change is a new row, so
+the rows are the history and the audit; seed 000 §5.1; pasient- og brukerrettighetsloven
+§3-6 and §5-3; helsepersonelloven §25). This module reads its sharing lines (`Party`):
 
 - The GP gets the epikrise unless the client objects: an objection is a current GP row
   with `given=False`. No GP row at all means no objection.
@@ -10,21 +11,11 @@ Append-only: a change is a new `Consent` row, so the rows are the history and th
 """
 
 import re
-from datetime import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Assessment, Client
-from referrals.models import Consent, Party
-from rph.accounts.models import User
-
-# Parties with one register line per client: the client's own GP, and research (FHI).
-UNNAMED_PARTIES = frozenset({Party.GP, Party.RESEARCH})
-MAX_RECIPIENT = 200
-MAX_NOTE = 500
+from intake.consents.services import MAX_RECIPIENT, consent_record, key
+from intake.models import Assessment, Client, Consent, ConsentMethod, Party
 
 
 def objects_to_epikrise(client: Client) -> bool:
@@ -46,8 +37,8 @@ def consent_holds(current: dict[str, bool], recipient: str = "") -> bool:
     A named recipient's own line decides; without one, the party-wide line ("") does.
     Asked without a name: the party-wide line, else whether any named line allows it.
     """
-    by_name = {_key(name): given for name, given in current.items()}
-    name = _key(recipient)
+    by_name = {key(name): given for name, given in current.items()}
+    name = key(recipient)
     if name in by_name:
         return by_name[name]
     if "" in by_name:
@@ -55,69 +46,15 @@ def consent_holds(current: dict[str, bool], recipient: str = "") -> bool:
     return not name and any(by_name.values())
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def current_consents(client: Client) -> list[Consent]:
     """What holds now, one row per party and recipient, in the order of the parties."""
     order = {value: index for index, value in enumerate(Party.values)}
-    rows = Consent.objects.current().filter(client=client).select_related("recorded_by")
-    return sorted(rows, key=lambda row: (order[row.party], _key(row.recipient)))
-
-
-@transaction.atomic
-def consent_record(
-    *,
-    client: Client,
-    by: User,
-    party: str,
-    given: bool,
-    recipient: str = "",
-    note: str = "",
-    recorded_at: datetime | None = None,
-) -> Consent:
-    """Add a line to the register; raises ValidationError (and saves nothing) on bad input.
-
-    A recipient typed with other capitals or spaces than an earlier line for the same party
-    is stored as written the first time, so it continues that line's history.
-    """
-    recipient = " ".join(recipient.split())
-    note = note.strip()
-    errors: dict[str, list[str]] = {}
-    if party not in Party.values:
-        errors["party"] = [_("Choose who the information may be shared with.")]
-    elif party in UNNAMED_PARTIES and recipient:
-        errors["recipient"] = [_("The GP and research need no name: leave the name empty.")]
-    elif party == Party.OTHER and not recipient:
-        errors["recipient"] = [_("Write who the information may be shared with.")]
-    if len(recipient) > MAX_RECIPIENT:
-        errors.setdefault("recipient", []).append(
-            _("The name is too long: at most %(max)d characters.") % {"max": MAX_RECIPIENT}
-        )
-    if len(note) > MAX_NOTE:
-        errors["note"] = [
-            _("The note is too long: at most %(max)d characters.") % {"max": MAX_NOTE}
-        ]
-    if errors:
-        raise ValidationError(errors)
-    return Consent.objects.create(
-        team_id=client.team_id,
-        client=client,
-        party=party,
-        recipient=_known_spelling(client, party, recipient),
-        given=given,
-        note=note,
-        recorded_at=recorded_at or timezone.now(),
-        recorded_by=by,
+    rows = (
+        Consent.objects.current()
+        .filter(client=client, party__in=Party.values)
+        .select_related("recorded_by")
     )
-
-
-def _known_spelling(client: Client, party: str, recipient: str) -> str:
-    if not recipient:
-        return ""
-    names = Consent.objects.filter(client=client, party=party).values_list("recipient", flat=True)
-    return next((name for name in names if _key(name) == _key(recipient)), recipient)
+    return sorted(rows, key=lambda row: (order[row.party], key(row.recipient)))
 
 
 # Seeding the register from a completed assessment ---------------------------------------
@@ -179,18 +116,18 @@ def consents_seed_from_assessment(*, assessment: Assessment) -> list[Consent]:
     client = assessment.contact.client
     completed_at = assessment.completed_at
     current = {
-        (row.party, _key(row.recipient)): row
-        for row in Consent.objects.current().filter(client=client)
+        (row.party, key(row.recipient)): row
+        for row in Consent.objects.current().filter(client=client, party__in=Party.values)
     }
     added = []
     for party, recipient, given in assessment_consents(assessment):
-        key = (party, _key(recipient))
+        line_key = (party, key(recipient))
         since = Consent.objects.filter(
             client=client, party=party, recorded_at__gte=completed_at
         ).values_list("recipient", flat=True)
-        if any(_key(name) == key[1] for name in since):
+        if any(key(name) == line_key[1] for name in since):
             continue
-        line = current.get(key)
+        line = current.get(line_key)
         if line is not None and (given or not line.given):
             continue
         added.append(
@@ -201,6 +138,7 @@ def consents_seed_from_assessment(*, assessment: Assessment) -> list[Consent]:
                 recipient=recipient,
                 given=given,
                 note=_("Agreed in the assessment"),
+                method=ConsentMethod.ASSESSMENT,
                 recorded_at=completed_at,
             )
         )

@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from intake.access import get_client_for_user
+from intake.consents.services import consent_record
+from intake.models import Consent, Party
 from referrals.consents.access import get_client_for_register
 from referrals.consents.forms import ConsentForm
-from referrals.consents.services import consent_record, current_consents
-from referrals.models import Consent, Party
+from referrals.consents.services import current_consents
 from rph.accounts.access import Basis, Need
 from rph.forms import add_service_errors
 
@@ -32,7 +33,9 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         client, access, full = get_client_for_register(request, pk)
         form = ConsentForm()
     current = current_consents(client)
-    history = Consent.objects.filter(client=client).select_related("recorded_by")
+    history = Consent.objects.filter(client=client, party__in=Party.values).select_related(
+        "recorded_by"
+    )
     if not full:  # clerical staff: the GP line only, which they need to post letters
         current = [row for row in current if row.party == Party.GP]
         history = history.filter(party=Party.GP)

@@ -21,21 +21,21 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from intake.models import Client, GeneralPractitioner
+from intake.models import Client, GeneralPractitioner, Party
 from referrals.consents.services import current_consents, objects_to_epikrise
 from referrals.letters.display import LETTER_LANGUAGE
 from referrals.letters.pdf import letter_pdf
 from referrals.letters.transport import LetterTransport, Receipt, transport_for
-from referrals.models import Letter, LetterKind, LetterStatus, Party
+from referrals.models import Letter, LetterKind, LetterStatus
 from rph.accounts.models import User
 from rph.accounts.roles import LEAD_ROLES
 from rph.notifications.models import Notification
 from rph.notifications.services import notification_create
+from rph.versioning import StaleVersion, check_version, save_if_current
 
 OVERRIDE_MIN_REASON = 20
 # Health services an epikrise may go to besides the GP, when the client agreed to share with
@@ -91,8 +91,7 @@ def letter_approve(*, letter: Letter, by: User, version: int) -> Letter:
     """Approve the draft as read (`version`) and freeze its PDF, signed by `by`."""
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError(_("The letter has already been approved."), code="not_draft")
-    if letter.version != version:
-        _refuse_stale(letter)
+    check_version(letter.version, version, current=letter, message=_stale_message())
     if not (letter.client.fodselsnummer or letter.client.birth_date):
         raise ValidationError(
             _(
@@ -127,6 +126,17 @@ def letter_discard(*, letter: Letter, version: int) -> None:
         ).delete()
         if deleted != 1:
             _refuse_stale(letter)
+
+
+def _refuse_stale(letter: Letter) -> None:
+    """A write that found the draft changed: approved meanwhile, or saved by someone else."""
+    current = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFT).first()
+    if current is None:
+        raise ValidationError(
+            _("The letter has been approved in the meantime and can no longer be changed."),
+            code="not_draft",
+        )
+    raise StaleVersion(current, {}, _stale_message())
 
 
 def letter_send(
@@ -230,27 +240,23 @@ def _noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, SENDS_AT_NOON))
 
 
-def _save_if_current(letter: Letter, version: int, **values: Any) -> None:
-    """Write `values` to the draft if it is still at `version` (the optimistic lock)."""
-    updated = Letter.objects.filter(
-        pk=letter.pk, version=version, status=LetterStatus.DRAFT
-    ).update(**values, version=F("version") + 1, updated_at=timezone.now())
-    if updated != 1:
-        _refuse_stale(letter)
-    letter.refresh_from_db()
-
-
-def _refuse_stale(letter: Letter) -> None:
-    status = Letter.objects.filter(pk=letter.pk).values_list("status", flat=True).first()
-    if status != LetterStatus.DRAFT:
-        raise ValidationError(
-            _("The letter has been approved in the meantime and can no longer be changed."),
-            code="not_draft",
-        )
-    raise ValidationError(
-        _(
-            "Someone else saved this letter while you were working on it. Your text is kept "
-            "below: compare it with the saved version, then save again."
-        ),
-        code="conflict",
+def _stale_message() -> str:
+    return _(
+        "Someone else saved this letter while you were working on it. Your text is kept "
+        "below: compare it with the saved version, then save again."
     )
+
+
+def _save_if_current(letter: Letter, version: int, **values: Any) -> None:
+    """Write `values` to the draft if it is still at `version` (rph.versioning)."""
+    try:
+        save_if_current(
+            letter,
+            version=version,
+            values=values,
+            where={"status": LetterStatus.DRAFT},
+            also={"updated_at": timezone.now()},
+            message=_stale_message(),
+        )
+    except StaleVersion:
+        _refuse_stale(letter)

@@ -40,9 +40,8 @@ from intake.assessments.choices import (
     Step,
     WorkStatus,
 )
-from intake.models import AssessmentOffer, Channel, Client, Referrer
+from intake.models import AssessmentOffer, Channel, Client, Consent, Party, Referrer
 from questionnaires.models import Capture, Response
-from referrals.models import Consent, Party
 from reporting.exports.safety import pseudonym, shift_days, shifted
 from reporting.figures import reach
 from reporting.grant.report import end_epikrise_facts, work_status_end

@@ -39,6 +39,7 @@ def items_for(role: Role | None) -> list[NavItem]:
         items.append(NavItem(_("Emergency access log"), "audit:break_glass_review"))
         # By URL name only: rph imports nothing from the questionnaires app.
         items.append(NavItem(_("Risk alerts"), "questionnaires:risk_alert_list"))
+        items.append(NavItem(_("Data check"), "intake:data_check"))
     if role in LEAD_ROLES or role == Role.ADMIN:
         items.append(NavItem(_("Dashboard"), "reporting:dashboard"))  # by URL name
         items.append(NavItem(_("Reports and export"), "reporting:exports"))  # by URL name

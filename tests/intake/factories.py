@@ -2,7 +2,16 @@ import factory
 from django.utils import timezone
 
 from intake.deadlines import deadline_for
-from intake.models import Channel, Client, Contact, ContactAttempt, Referrer
+from intake.models import (
+    Channel,
+    Client,
+    Consent,
+    ConsentMethod,
+    Contact,
+    ContactAttempt,
+    ReachKind,
+    Referrer,
+)
 from tests.accounts.factories import TeamFactory
 
 
@@ -34,10 +43,35 @@ class ContactFactory(factory.django.DjangoModelFactory):
     registered_at = factory.LazyFunction(timezone.now)
     channel = Channel.PHONE
     referrer = Referrer.SELF
-    consent_call = True
     deadline = factory.LazyAttribute(
         lambda c: deadline_for(c.registered_at, c.team.response_promise_hours)
     )
+
+
+def give_consents(client: Client, *kinds: str, given: bool = True, by=None) -> list[Consent]:
+    """Lines in the client's consent register, as recorded from the client page."""
+    return [
+        Consent.objects.create(
+            team=client.team,
+            client=client,
+            party=kind,
+            given=given,
+            method=ConsentMethod.PHONE,
+            recorded_by=by,
+        )
+        for kind in kinds
+    ]
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    team = factory.SelfAttribute("client.team")
+    party = ReachKind.SMS
+    given = True
+    method = ConsentMethod.PHONE
 
 
 class ContactAttemptFactory(factory.django.DjangoModelFactory):

@@ -346,3 +346,21 @@ def test_the_phq9_form_offers_ten_labelled_items(personas, login, contact):
     assert page.count('name="phq9_answers"') == 10
     assert page.count('name="gad7_answers"') == 7
     assert "9. Tanker om at du ville vært bedre død, eller om å skade deg selv" in page
+
+
+def test_a_second_tab_saving_an_older_draft_is_refused_and_keeps_its_text(personas, login, contact):
+    http = login(personas.therapist)
+    http.post(edit_url(contact), form_data(substance_notes="Først"))
+    version = Assessment.objects.get().version
+    http.post(edit_url(contact), form_data(substance_notes="Andre fane", version=version))
+
+    response = http.post(
+        edit_url(contact), form_data(substance_notes="Gammel fane", version=version)
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="conflict-changes"' in page
+    assert "Andre fane" in page  # what the other tab saved
+    assert response.context["form"]["substance_notes"].value() == "Gammel fane"
+    assert Assessment.objects.get().substance_notes == "Andre fane"

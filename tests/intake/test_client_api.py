@@ -83,7 +83,9 @@ def test_a_change_is_saved_and_logged_once(personas):
     client = personas.client
 
     response = _api(personas.clerical).patch(
-        _detail(client), {"fodselsnummer": VALID_FNR, "phone": "+47 912 34 567"}, format="json"
+        _detail(client),
+        {"version": 0, "fodselsnummer": VALID_FNR, "phone": "+47 912 34 567"},
+        format="json",
     )
 
     assert response.status_code == 200
@@ -123,7 +125,9 @@ def test_bad_input_gets_400_with_the_field_and_saves_nothing(personas, changes, 
     client = personas.client
     before = _saved(client)
 
-    response = _api(personas.clerical).patch(_detail(client), changes, format="json")
+    response = _api(personas.clerical).patch(
+        _detail(client), {"version": 0} | changes, format="json"
+    )
 
     assert response.status_code == 400
     assert any(message in text for text in response.json()[field]), response.json()
@@ -136,7 +140,7 @@ def test_a_municipality_outside_the_teams_area_gets_400(personas):
 
     for municipality in (personas.other_team.municipalities.first(), MunicipalityFactory()):
         response = _api(personas.clerical).patch(
-            _detail(client), {"home_municipality": municipality.pk}, format="json"
+            _detail(client), {"version": 0, "home_municipality": municipality.pk}, format="json"
         )
         assert response.status_code == 400
         assert response.json() == {"home_municipality": ["Kommunen hører ikke til teamets område."]}
@@ -148,7 +152,7 @@ def test_a_fodselsnummer_another_client_in_the_team_has_gets_400(personas):
     client = personas.client
 
     response = _api(personas.clerical).patch(
-        _detail(client), {"fodselsnummer": VALID_FNR}, format="json"
+        _detail(client), {"version": 0, "fodselsnummer": VALID_FNR}, format="json"
     )
 
     assert response.status_code == 400
@@ -159,7 +163,9 @@ def test_a_fodselsnummer_another_client_in_the_team_has_gets_400(personas):
 
 
 def test_a_refused_change_is_still_logged_as_a_look_at_the_record(personas):
-    _api(personas.clerical).patch(_detail(personas.client), {"phone": "12"}, format="json")
+    _api(personas.clerical).patch(
+        _detail(personas.client), {"version": 0, "phone": "12"}, format="json"
+    )
 
     [event] = AccessEvent.objects.all()
     assert (event.user, event.subject) == (personas.clerical, personas.client)
@@ -170,7 +176,7 @@ def test_the_team_and_the_care_team_cannot_be_changed_through_the_api(personas):
 
     _api(personas.clerical).patch(
         _detail(client),
-        {"team": personas.other_team.pk, "care_team": [personas.clerical.pk]},
+        {"version": 0, "team": personas.other_team.pk, "care_team": [personas.clerical.pk]},
         format="json",
     )
 
@@ -226,3 +232,28 @@ def test_emergency_access_through_the_api_is_granted_and_used_in_the_log(persona
     grant = BreakGlassGrant.objects.get()
     last = AccessEvent.objects.latest("pk")
     assert (last.basis, last.break_glass) == ("break_glass", grant)
+
+
+def test_a_stale_version_gets_409_and_saves_nothing(personas):
+    client = personas.client
+    http = _api(personas.clerical)
+    read = http.get(_detail(client)).json()["version"]
+    http.patch(_detail(client), {"version": read, "phone": "+4791234567"}, format="json")
+
+    response = http.patch(
+        _detail(client), {"version": read, "email": "ny@example.no"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert "Noen andre endret kontaktopplysningene" in response.json()["non_field_errors"][0]
+    client.refresh_from_db()
+    assert (str(client.phone), client.email != "ny@example.no") == ("+4791234567", True)
+
+
+def test_a_change_without_the_version_gets_400(personas):
+    response = _api(personas.clerical).patch(
+        _detail(personas.client), {"phone": "+4791234567"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "version" in response.json()

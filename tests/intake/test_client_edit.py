@@ -25,6 +25,7 @@ def _form(client, **changes) -> dict:
         "phone": str(client.phone),
         "email": client.email,
         "home_municipality": client.home_municipality_id,
+        "version": client.version,
     }
     return data | changes
 
@@ -143,3 +144,36 @@ def test_markup_in_a_name_is_kept_as_text_and_never_run(personas, login):
     assert client.last_name == payload
     assert payload not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_a_stale_form_is_refused_shows_the_saved_phone_and_keeps_the_new_email(personas, login):
+    client = personas.client
+    stale = _form(client, email="ny@example.no")
+    login(personas.clerical).post(_url(client), _form(client, phone="+47 912 34 567"))
+
+    response = login(personas.therapist).post(_url(client), stale)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Noen andre endret kontaktopplysningene" in page
+    assert 'data-testid="conflict-changes"' in page
+    assert "+4791234567" in page or "912 34 567" in page
+    assert response.context["form"]["email"].value() == "ny@example.no"
+    client.refresh_from_db()
+    assert str(client.phone) == "+4791234567"
+    assert client.email != "ny@example.no"
+
+
+def test_saving_again_after_the_conflict_keeps_both_changes(personas, login):
+    client = personas.client
+    stale = _form(client, email="ny@example.no")
+    login(personas.clerical).post(_url(client), _form(client, phone="+47 912 34 567"))
+    http = login(personas.therapist)
+    form = http.post(_url(client), stale).context["form"]
+
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["phone"] = "+47 912 34 567"
+    http.post(_url(client), data)
+
+    client.refresh_from_db()
+    assert (str(client.phone), client.email) == ("+4791234567", "ny@example.no")

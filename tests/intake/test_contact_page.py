@@ -20,7 +20,6 @@ def contact(personas, time_machine):
         team=personas.team,
         client=personas.client,
         registered_at=timezone.now() - timedelta(hours=40),
-        consent_sms=True,
     )
 
 

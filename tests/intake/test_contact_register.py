@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from intake.models import Channel, Client, Contact, Referrer
+from intake.consents.services import reach_now
+from intake.models import Channel, Client, Contact, ReachKind, Referrer
 from intake.registration.services import (
     contact_register,
     self_referral_submit,
@@ -60,8 +61,7 @@ def test_it_creates_a_client_and_an_open_contact_with_the_clock_running(team, cl
         clerk,
         concerns=["sleep", "anxiety", "sleep"],
         free_text="  Ringte selv.  ",
-        consent_call=True,
-        consent_digital_questionnaires=True,
+        consents_given=[ReachKind.CALL, ReachKind.DIGITAL_QUESTIONNAIRES],
     )
 
     contact.refresh_from_db()
@@ -75,8 +75,10 @@ def test_it_creates_a_client_and_an_open_contact_with_the_clock_running(team, cl
     assert contact.concerns == ["sleep", "anxiety"]
     assert contact.free_text == "Ringte selv."
     assert contact.age_at_contact == 35
-    assert (contact.consent_call, contact.consent_sms) == (True, False)
-    assert contact.consent_digital_questionnaires
+    reach = reach_now(client)
+    assert (reach.allows(ReachKind.CALL), reach.allows(ReachKind.SMS)) == (True, False)
+    assert reach.allows(ReachKind.DIGITAL_QUESTIONNAIRES)
+    assert reach.lines[ReachKind.CALL].recorded_by == clerk
     # 48 elapsed hours, across the change to summer time: the wall clock shows 11:00.
     assert contact.deadline == datetime.datetime(2026, 3, 29, 11, 0, tzinfo=OSLO)
 
@@ -179,6 +181,7 @@ def test_a_fodselsnummer_already_in_the_team_is_refused_but_another_team_may_hav
 def test_a_returning_client_gets_a_new_contact_on_the_same_record(team, clerk):
     client = ClientFactory(team=team, phone="+4790000001", email="", birth_date=None)
     first = _register(team, clerk, client=client)
+    Contact.objects.filter(pk=first.pk).update(status=Contact.Status.CLOSED)
 
     second = _register(
         team, clerk, client=client, phone="+4790000002", email="ny@example.no", first_name="Ola"
@@ -195,6 +198,17 @@ def test_a_returning_client_gets_a_new_contact_on_the_same_record(team, clerk):
         BORN,
     )
     assert client.first_name != "Ola"
+
+
+def test_a_client_with_an_open_contact_gets_no_second_one(team, clerk):
+    client = ClientFactory(team=team)
+    _register(team, clerk, client=client)
+
+    with pytest.raises(ValidationError) as refused:
+        _register(team, clerk, client=client)
+
+    assert refused.value.code == "open_contact"
+    assert client.contacts.count() == 1
 
 
 def test_a_client_of_another_team_cannot_get_the_contact(team, clerk):
@@ -218,7 +232,7 @@ def test_a_self_referral_goes_to_the_team_serving_the_municipality():
     assert contact.team == first
     assert (contact.channel, contact.referrer) == (Channel.WEB_FORM, Referrer.SELF)
     assert contact.registered_by is None
-    assert contact.consent_call is True
+    assert reach_now(contact.client).allows(ReachKind.CALL)
     assert list(contact.client.care_team.all()) == []
 
 

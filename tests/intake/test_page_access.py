@@ -31,6 +31,7 @@ def _contact_form(p) -> dict:
         "phone": "+4791234567",
         "email": "kari@example.no",
         "home_municipality": p.client.home_municipality_id,
+        "version": p.client.version,
     }
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from intake.consents.services import reach_now
 from intake.models import Client, Contact
 from tests.accounts.factories import TeamFactory
 from tests.intake.factories import ClientFactory
@@ -79,7 +80,8 @@ def test_a_new_person_is_registered_with_the_clock_running(personas, login):
     contact = Contact.objects.get()
     assert contact.client.first_name == "Kari"
     assert contact.concerns == ["anxiety", "sleep"]
-    assert (contact.consent_call, contact.consent_sms, contact.consent_email) == (True, True, False)
+    reach = reach_now(contact.client)
+    assert [reach.allows(kind) for kind in ("call", "sms", "email")] == [True, True, False]
     promise = datetime.timedelta(hours=personas.team.response_promise_hours)
     assert contact.deadline - contact.registered_at == promise
     assert "Henvendelsen er registrert." in response.content.decode()

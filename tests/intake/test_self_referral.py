@@ -7,7 +7,8 @@ import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from intake.models import Channel, Client, Contact, Referrer
+from intake.consents.services import reach_now
+from intake.models import Channel, Client, Contact, ReachKind, Referrer
 from intake.self_referral.ratelimit import SELF_REFERRAL_LIMIT
 from tests.accounts.factories import MunicipalityFactory, TeamFactory
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("intake:self_referral")
 API = reverse("api-self-referral")
+DONE = reverse("intake:self_referral_done")
 NAME, PHONE, EMAIL = "Kari", "412 34 599", "kari.selv@example.no"
 
 
@@ -70,19 +72,20 @@ class TestThePage:
     def test_a_request_becomes_a_web_form_contact_to_call_back(self, client, team):
         response = client.post(URL, _form(team))
 
-        assert response.status_code == 200
+        assert response.status_code == 302
+        assert response["Location"] == DONE
         contact = Contact.objects.get()
         assert contact.team == team
         assert (contact.channel, contact.referrer) == (Channel.WEB_FORM, Referrer.SELF)
         assert contact.registered_by is None
-        assert contact.consent_call is True
+        assert reach_now(contact.client).allows(ReachKind.CALL)
         assert contact.concerns == ["anxiety"]
         assert contact.best_time_to_call == "Etter kl. 15"
         assert contact.deadline - contact.registered_at == datetime.timedelta(hours=72)
         assert str(contact.client.phone) == "+4741234599"
 
     def test_the_confirmation_promises_the_teams_call_and_echoes_nothing(self, client, team):
-        page = client.post(URL, _form(team)).content.decode()
+        page = client.post(URL, _form(team), follow=True).content.decode()
 
         assert "En behandler ringer deg innen 72 timer." in page
         assert 'href="tel:113"' in page
@@ -162,7 +165,7 @@ class TestThePage:
         assert Contact.objects.count() == 0
 
     def test_a_filled_honeypot_looks_like_success_but_saves_nothing(self, client, team):
-        response = client.post(URL, _form(team, website="http://spam.example"))
+        response = client.post(URL, _form(team, website="http://spam.example"), follow=True)
 
         assert response.status_code == 200
         assert "Takk, vi har mottatt henvendelsen din" in response.content.decode()
@@ -178,10 +181,10 @@ class TestThePage:
 
 class TestTheRateLimit:
     def test_after_the_limit_the_address_gets_429_in_norwegian(self, client, team):
-        for _ in range(SELF_REFERRAL_LIMIT):
-            assert client.post(URL, _form(team)).status_code == 200
+        for n in range(SELF_REFERRAL_LIMIT):
+            assert client.post(URL, _form(team, phone=f"4123450{n}")).status_code == 302
 
-        response = client.post(URL, _form(team))
+        response = client.post(URL, _form(team, phone="41234510"))
 
         assert response.status_code == 429
         assert "For mange henvendelser" in response.content.decode()
@@ -201,7 +204,7 @@ class TestTheRateLimit:
 
         other = HttpClient(REMOTE_ADDR="203.0.113.9")
 
-        assert other.post(URL, _form(team)).status_code == 200
+        assert other.post(URL, _form(team)).status_code == 302
 
     def test_the_form_and_the_api_share_one_limit(self, client, team):
         for _ in range(SELF_REFERRAL_LIMIT):
@@ -219,7 +222,7 @@ class TestTheRateLimit:
                 client.post(URL, _form(team))
             clock.shift(datetime.timedelta(hours=1))
 
-            assert client.post(URL, _form(team)).status_code == 200
+            assert client.post(URL, _form(team)).status_code == 302
 
     def test_looking_at_the_form_is_never_limited(self, client, team):
         for _ in range(SELF_REFERRAL_LIMIT + 1):
@@ -310,12 +313,84 @@ class TestTheJsonTwin:
         assert Contact.objects.count() == 0
 
     def test_after_the_limit_it_answers_429_in_json(self, client, team):
-        for _ in range(SELF_REFERRAL_LIMIT):
-            assert _post_json(client, _json(team)).status_code == 201
+        for n in range(SELF_REFERRAL_LIMIT):
+            assert _post_json(client, _json(team, phone=f"4123450{n}")).status_code == 201
 
-        response = _post_json(client, _json(team))
+        response = _post_json(client, _json(team, phone="41234510"))
 
         assert response.status_code == 429
         assert response["Content-Type"] == "application/json"
         assert "Retry-After" in response
         assert Contact.objects.count() == SELF_REFERRAL_LIMIT
+
+
+class TestOneRequestOneContact:
+    """Post/redirect/get and the submission's key: a reload or a double click is one contact."""
+
+    def _key(self, client) -> str:
+        page = client.get(URL).content.decode()
+        return page.split('name="idempotency_key" value="')[1].split('"')[0]
+
+    def test_the_receipt_is_its_own_page_and_a_reload_sends_nothing(self, client, team):
+        client.post(URL, _form(team, idempotency_key=self._key(client)))
+
+        reloaded = client.get(DONE)
+
+        assert reloaded.status_code == 200
+        assert "En behandler ringer deg innen 72 timer." in reloaded.content.decode()
+        assert Contact.objects.count() == 1
+
+    def test_the_same_form_sent_twice_makes_one_contact(self, client, team):
+        data = _form(team, idempotency_key=self._key(client))
+
+        first = client.post(URL, data)
+        second = client.post(URL, data)
+
+        assert first.status_code == second.status_code == 302
+        assert Contact.objects.count() == Client.objects.count() == 1
+
+    def test_each_opening_of_the_form_gets_a_new_key(self, client, team):
+        assert self._key(client) != self._key(client)
+
+    def test_the_json_twin_with_the_same_key_makes_one_contact(self, client, team):
+        data = _form(team, consent=True, concerns=["anxiety"])
+        for _attempt in range(2):
+            response = client.post(
+                API, data, content_type="application/json", headers={"Idempotency-Key": "k-1"}
+            )
+            assert response.status_code == 201
+        assert Contact.objects.count() == 1
+
+    def test_a_known_client_with_an_open_contact_gets_no_second_one(self, client, team):
+        client.post(URL, _form(team, idempotency_key="a", concerns=["anxiety"]))
+        client.post(URL, _form(team, idempotency_key="b", concerns=["sleep"]))
+
+        contact = Contact.objects.get()
+        assert contact.concerns == ["anxiety", "sleep"]
+
+
+class TestConsentInTheForm:
+    def test_the_form_asks_in_plain_norwegian(self, client, team):
+        page = client.get(URL).content.decode()
+
+        assert "Dere kan sende meg SMS" in page
+        assert "korte spørreskjemaer om hvordan jeg har det" in page
+
+    def test_what_the_person_ticks_goes_to_the_register_as_self_referral(self, client, team):
+        data = _form(team, consent_sms="on", consent_digital_questionnaires="on")
+
+        client.post(URL, data)
+
+        reach = reach_now(Client.objects.get())
+        assert [reach.allows(kind) for kind in ReachKind.values] == [True, True, False, True]
+        line = reach.lines[ReachKind.SMS]
+        assert (line.method, line.recorded_by) == ("self_referral", None)
+
+    def test_a_later_request_without_the_boxes_withdraws_nothing(self, client, team):
+        client.post(URL, _form(team, idempotency_key="a", consent_sms="on"))
+        Contact.objects.update(status=Contact.Status.CLOSED)
+
+        client.post(URL, _form(team, idempotency_key="b"))
+
+        assert Contact.objects.count() == 2
+        assert reach_now(Client.objects.get()).allows(ReachKind.SMS)

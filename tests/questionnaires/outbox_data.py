@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode
+from intake.models import AssessmentOffer, Contact, ContactAttempt, Mode, ReachKind
 from intake.queue.services import assessment_offer, attempt_record
 from questionnaires.models import Message
 from questionnaires.sending import DeliveryError
 from rph.accounts.models import Municipality, Team, User
-from tests.intake.factories import ClientFactory, ContactFactory
+from tests.intake.factories import ClientFactory, ContactFactory, give_consents
 
 TOKEN = re.compile(r"/skjema/([A-Za-z0-9_-]{43})/")
 
@@ -37,13 +37,11 @@ def consenting_contact(team: Team, *, sms: bool = True, email: bool = False, **c
         "home_municipality": _home(team),
     }
     person = ClientFactory(team=team, **(fields | client))
-    return ContactFactory(
-        team=team,
-        client=person,
-        consent_sms=sms,
-        consent_email=email,
-        consent_digital_questionnaires=True,
-    )
+    kinds = [ReachKind.DIGITAL_QUESTIONNAIRES]
+    kinds += [ReachKind.SMS] if sms else []
+    kinds += [ReachKind.EMAIL] if email else []
+    give_consents(person, *kinds)
+    return ContactFactory(team=team, client=person)
 
 
 def book(contact: Contact, by: User, therapist: User, at: datetime) -> AssessmentOffer:

@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from intake.models import Contact
+from intake.models import ReachKind
 from intake.queue.closing import health_words_in
 from questionnaires import outbox
 from questionnaires.models import Invitation, Message
@@ -23,6 +23,7 @@ from questionnaires.outbox import (
 )
 from questionnaires.services import invitation_for_token
 from questionnaires.tasks import send_message, sweep_outbox
+from tests.intake.factories import give_consents
 from tests.questionnaires.outbox_data import (
     Recorder,
     book,
@@ -133,8 +134,7 @@ def test_the_sms_is_neutral_names_the_municipality_and_carries_a_working_link(pe
 
 def test_a_client_without_consent_to_digital_questionnaires_gets_nothing(personas, team, now):
     contact = consenting_contact(team)
-    Contact.objects.filter(pk=contact.pk).update(consent_digital_questionnaires=False)
-    contact.refresh_from_db()
+    give_consents(contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
 
     book(contact, personas.clerical, personas.therapist, THURSDAY_13)
 
@@ -279,7 +279,7 @@ def test_nothing_is_sent_once_the_session_has_started(personas, team, now, backe
 
 def test_a_withdrawn_consent_cancels_what_is_waiting(personas, team, now, backend):
     offer = booked(personas, team, at=MONDAY_18)
-    Contact.objects.filter(pk=offer.contact_id).update(consent_sms=False)
+    give_consents(offer.contact.client, ReachKind.SMS, given=False)
     first = Message.objects.order_by("send_after").first()
 
     assert message_send(message_id=first.pk) == Outcome.CANCELLED
@@ -524,9 +524,9 @@ def test_a_failed_message_does_not_count_against_the_limit(personas, team, now, 
 def test_a_resend_is_refused_for_an_answered_link_or_without_consent(personas, team, now):
     offer = booked(personas, team)
     invitation = Invitation.objects.get()
-    Contact.objects.filter(pk=offer.contact_id).update(consent_digital_questionnaires=False)
+    give_consents(offer.contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
 
-    with pytest.raises(ValidationError, match="ikke samtykket"):
+    with pytest.raises(ValidationError, match="trukket samtykket til å få spørreskjemaer"):
         invitation_resend(invitation=invitation, by=personas.clerical)
 
     Invitation.objects.update(completed_at=timezone.now())

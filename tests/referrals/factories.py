@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from intake.models import GeneralPractitioner
-from referrals.models import AcuteContact, AcuteService, Consent, Letter, LetterKind, Party
+from intake.models import Consent, GeneralPractitioner, Party
+from referrals.models import AcuteContact, AcuteService, Letter, LetterKind
 
 
 class GeneralPractitionerFactory(factory.django.DjangoModelFactory):

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from intake.assessments.choices import Decision, RiskLevel, Step, WorkStatus
-from intake.models import Assessment, Channel, Concern, Referrer
-from referrals.consents.services import consent_record
-from referrals.models import Consent, Party
+from intake.consents.services import consent_record
+from intake.models import Assessment, Channel, Concern, Consent, Party, Referrer
 from tests.intake.assessment_data import AssessmentFactory
 from tests.intake.factories import ContactFactory
 from tests.referrals.factories import GeneralPractitionerFactory

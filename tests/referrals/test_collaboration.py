@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.consents.services import consent_record
+from intake.models import Party
 from referrals.collaboration.services import collaboration_record
-from referrals.consents.services import consent_record
-from referrals.models import CollaborationEntry, Party, WorkAction
+from referrals.models import CollaborationEntry, WorkAction
 
 
 def _consent(p, party=Party.NAV, given=True, recipient="", minutes_ago=0):

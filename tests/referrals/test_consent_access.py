@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from referrals.consents.services import consent_record
-from referrals.models import AcuteContact, CollaborationEntry, Consent, Party
+from intake.consents.services import consent_record
+from intake.models import Consent, Party
+from referrals.models import AcuteContact, CollaborationEntry
 from rph.audit.models import AccessEvent
 from tests.intake.factories import ClientFactory
 from tests.personas import CLIENT_STAFF, Page, cases, expect

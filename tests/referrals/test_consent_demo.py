@@ -3,10 +3,10 @@
 import pytest
 
 from intake.demo import load_clients
-from intake.models import Client, GeneralPractitioner
+from intake.models import Client, Consent, GeneralPractitioner, Party
 from referrals.consents.services import objects_to_epikrise
 from referrals.demo import load_referrals
-from referrals.models import CollaborationEntry, Consent, Party
+from referrals.models import CollaborationEntry
 from rph.accounts.demo import load_team
 
 

@@ -7,10 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.consents.services import consent_record
+from intake.models import Consent, Party
 from referrals.collaboration.services import collaboration_record
 from referrals.consents.section import consent_section
-from referrals.consents.services import consent_record
-from referrals.models import Consent, Party, WorkAction
+from referrals.models import WorkAction
 from rph.accounts.access import Access, Basis
 from rph.audit.services import break_glass_open
 

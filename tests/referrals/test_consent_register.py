@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from intake.models import Consent, Party
 from referrals.consents.services import (
     consent_holds,
     consent_record,
@@ -16,7 +17,6 @@ from referrals.consents.services import (
     objects_to_epikrise,
     recipients_from_text,
 )
-from referrals.models import Consent, Party
 from tests.intake.assessment_data import AssessmentFactory, completed
 from tests.intake.factories import ContactFactory
 
@@ -77,7 +77,7 @@ def test_nav_needs_consent_and_research_is_separate(personas):
 @pytest.mark.parametrize(
     ("party", "recipient", "field", "message"),
     [
-        ("nobody", "", "party", "Velg hvem opplysningene kan deles med."),
+        ("nobody", "", "party", "Velg hva samtykket gjelder."),
         (Party.GP, "Dr. Aune", "recipient", "la navnet stå tomt"),
         (Party.OTHER, "", "recipient", "Skriv hvem opplysningene kan deles med."),
         (Party.NAV, "x" * 201, "recipient", "høyst 200 tegn"),

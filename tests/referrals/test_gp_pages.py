@@ -163,6 +163,7 @@ def test_the_client_edit_page_changes_the_gp_and_keeps_an_inactive_one(personas,
             "email": personas.client.email,
             "home_municipality": personas.client.home_municipality.pk,
             "gp": new.pk,
+            "version": form["version"].value(),
         },
     )
     detail = http.get(reverse("intake:client_detail", args=[personas.client.pk]))

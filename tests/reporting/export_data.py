@@ -28,10 +28,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from intake.assessments.choices import Decision, Step
-from intake.models import Assessment, Client, Concern, Contact
+from intake.models import Assessment, Client, Concern, Consent, Contact, Party
 from questionnaires.models import Capture, Instrument
 from questionnaires.responses import response_submit
-from referrals.models import Consent, Letter, LetterKind, LetterStatus, Party
+from referrals.models import Letter, LetterKind, LetterStatus
 from reporting.models import Staffing
 from tests.intake.assessment_data import AssessmentFactory
 from tests.intake.factories import ClientFactory, ContactFactory

@@ -3,8 +3,8 @@ personas' client, a client who agreed to digital questionnaires, and a booking."
 
 from datetime import datetime
 
-from intake.models import Contact
-from tests.intake.factories import ContactFactory
+from intake.models import Contact, ReachKind
+from tests.intake.factories import ContactFactory, give_consents
 from tests.treatment.factories import EpisodeFactory
 from treatment.models import Episode, Session, SessionMode, SessionPurpose
 from treatment.sessions.services import session_book
@@ -19,9 +19,8 @@ def open_episode(p) -> Episode:
 
 def consent_to_links(client) -> Contact:
     """The client agreed to get PHQ-9/GAD-7 links by SMS before sessions."""
-    return ContactFactory(
-        team=client.team, client=client, consent_sms=True, consent_digital_questionnaires=True
-    )
+    give_consents(client, ReachKind.SMS, ReachKind.DIGITAL_QUESTIONNAIRES)
+    return ContactFactory(team=client.team, client=client)
 
 
 def book(episode: Episode, at: datetime, *, by=None, **changes) -> Session:

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.assessments.choices import Decision, Step
+from intake.models import ReachKind
 from questionnaires.models import Invitation, Message
 from tests.intake.assessment_data import completed
-from tests.intake.factories import ContactFactory
+from tests.intake.factories import ContactFactory, give_consents
 from tests.treatment.episode_data import episode_of, scores
 from tests.treatment.factories import (
     CourseMeetingFactory,
@@ -338,12 +339,8 @@ def test_the_discharge_warns_when_there_are_no_paired_scores_at_all(personas, lo
 
 def test_the_final_questionnaire_goes_now_with_the_episode_as_occasion(personas, login, now):
     episode = episode_of(personas)
-    ContactFactory(
-        team=personas.team,
-        client=personas.client,
-        consent_sms=True,
-        consent_digital_questionnaires=True,
-    )
+    give_consents(personas.client, ReachKind.SMS, ReachKind.DIGITAL_QUESTIONNAIRES)
+    ContactFactory(team=personas.team, client=personas.client)
 
     response = login(personas.therapist).post(
         reverse("treatment:episode_final_questionnaire", args=[episode.pk]), follow=True
@@ -375,7 +372,7 @@ def test_without_consent_the_final_questionnaire_is_refused_and_the_end_still_wo
         follow=True,
     )
 
-    assert "Klienten har ikke samtykket til å få skjemaer" in refused.content.decode()
+    assert "Klienten har ikke samtykket til å få spørreskjemaer" in refused.content.decode()
     assert not Invitation.objects.exists()
     assert "Forløpet er avsluttet." in ended.content.decode()
     assert not Episode.objects.get().is_open

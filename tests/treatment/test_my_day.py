@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import AssessmentOffer
+from intake.models import AssessmentOffer, ReachKind
 from questionnaires import outbox
 from questionnaires.models import Invitation
+from tests.intake.factories import give_consents
 from tests.questionnaires.outbox_data import Recorder, book, consenting_contact, health_team
 from tests.questionnaires.risk_data import raise_alert
 from tests.treatment.factories import (
@@ -40,8 +41,8 @@ def setup(time_machine, settings, monkeypatch):
 
 def booked(p, at=THURSDAY_AT, therapist=None, digital=True, **client) -> AssessmentOffer:
     contact = consenting_contact(health_team(p.team), sms=digital, **client)
-    contact.consent_digital_questionnaires = digital
-    contact.save(update_fields=["consent_digital_questionnaires"])
+    if not digital:
+        give_consents(contact.client, ReachKind.DIGITAL_QUESTIONNAIRES, given=False)
     book(contact, p.clerical, therapist or p.therapist, at)
     return contact.offer
 

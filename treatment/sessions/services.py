@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from questionnaires.outbox import occasion_invitation_schedule, occasion_invitat
 from questionnaires.schedule import session_codes
 from rph.accounts.models import TeamMembership, User
 from rph.accounts.roles import CLINICAL_ROLES
+from rph.versioning import StaleVersion, save_if_current
 from treatment.models import (
     TREATMENT_PURPOSES,
     Attendance,
@@ -48,18 +48,20 @@ NOT_CLEANED = [
 ]
 
 
-class NoteConflict(ValidationError):
-    """Someone saved the note after this edit began. `current` is the session as saved now."""
+class NoteConflict(StaleVersion):
+    """Someone saved the note after this edit began (rph.versioning, on `note_version`).
+    `current` is the session as saved now; the API answers 409 with its text."""
 
-    def __init__(self, current: Session) -> None:
+    def __init__(self, current: Session, changed: dict | None = None) -> None:
         super().__init__(
+            current,
+            changed or {},
             _(
                 "Someone else saved this note while you were writing. Their text is shown "
                 "below; your text is still in the form. Merge what you need and save again."
             ),
             code="note_conflict",
         )
-        self.current = current
 
 
 def overlaps(start: datetime, minutes: int, other_start: datetime, other_minutes: int) -> bool:
@@ -208,15 +210,17 @@ def session_note_save(
     if session.purpose == SessionPurpose.FOLLOW_UP:
         changes |= {"modules_done": modules_done, "next_step": next_step.strip()}
     _check_note(session, changes)
-    saved = Session.objects.filter(pk=session.pk, note_version=version).update(
-        **changes,
-        note_version=F("note_version") + 1,
-        note_updated_at=timezone.now(),
-        note_updated_by=by,
-    )
-    if saved != 1:
-        raise NoteConflict(Session.objects.select_related("note_updated_by").get(pk=session.pk))
-    session.refresh_from_db()
+    try:
+        save_if_current(
+            session,
+            version=version,
+            values=changes,
+            field="note_version",
+            also={"note_updated_at": timezone.now(), "note_updated_by": by},
+        )
+    except StaleVersion as stale:
+        current = Session.objects.select_related("note_updated_by").get(pk=session.pk)
+        raise NoteConflict(current, stale.changed) from None
     return session
 
 
