@@ -349,17 +349,9 @@ def message_text(kind: str, client: Client, session_at: datetime | None, link: s
 
 
 def client_message_record(*, client: Client, kind: str, body: str) -> Message | None:
-    """Write one message to the client (a booking link), when they agreed to the channel.
-
-    The reach is the client's latest contact's, as for questionnaire links; None when there
-    is none, and staff give the link another way."""
-    contact = (
-        Contact.objects.filter(client=client)
-        .select_related("client")
-        .order_by("-registered_at", "-pk")
-        .first()
-    )
-    reach = reach_for(contact)
+    """Write one message to the client (a booking link), when the consent register allows
+    it, as for questionnaire links; None when it does not, and staff give the link another way."""
+    reach = reach_for(client)
     if reach is None:
         return None
     message = Message.objects.create(
