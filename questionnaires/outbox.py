@@ -53,6 +53,7 @@ from questionnaires.models import Invitation, Message
 from questionnaires.schedule import (
     FINAL_CODES,
     FIRST_CODES,
+    FOLLOW_UP_CODES,
     ROUTINE_CODES,
     SendPlan,
     in_quiet_hours,
@@ -220,6 +221,25 @@ def invitation_send_now(
         occasion=occasion,
         created_by=created_by,
         valid_from=plan.invitation_at,
+    )
+    _messages_record(invitation, token, reach, plan)
+    return invitation
+
+
+FOLLOW_UP_REMINDER_AFTER = timedelta(days=3)
+
+
+def follow_up_invitation_send(*, client: Client, occasion: models.Model) -> Invitation | None:
+    """The follow-up questionnaire after the end (PHQ-9, GAD-7, WSAS), sent now (08:00 at
+    night) with one reminder 3 days later unless answered, as the client's consent register
+    allows; None when the client cannot be reached that way any more."""
+    reach = reach_for(client)
+    if reach is None:
+        return None
+    first = next_morning(timezone.now())
+    plan = SendPlan(invitation_at=first, reminder_at=next_morning(first + FOLLOW_UP_REMINDER_AFTER))
+    invitation, token = invitation_create(
+        client=client, instrument_codes=FOLLOW_UP_CODES, occasion=occasion, valid_from=first
     )
     _messages_record(invitation, token, reach, plan)
     return invitation

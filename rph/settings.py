@@ -551,6 +551,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
+    "send-due-follow-ups": {
+        "task": "treatment.tasks.send_due_follow_ups",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 50 * 60},
+    },
 }
 
 # Logging: never personal data. The filter masks what looks like fødselsnummer,

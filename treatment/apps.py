@@ -30,6 +30,13 @@ class TreatmentConfig(AppConfig):
         from treatment.courses.section import course_section
 
         register_episode_section(course_section)
+        # Follow-up after the end: on the episode page, and read when answered.
+        from questionnaires.models import Response
+        from treatment.follow_up.section import follow_up_section
+        from treatment.follow_up.services import follow_up_response_saved
+
+        register_episode_section(follow_up_section)
+        post_save.connect(follow_up_response_saved, sender=Response, dispatch_uid="follow_up")
         # Booking links on the episode page.
         from treatment.booking.views import booking_section
 

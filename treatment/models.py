@@ -148,6 +148,9 @@ class Episode(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    follow_up_consent = models.BooleanField(
+        _("agreed to a follow-up questionnaire after the end"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -294,6 +297,8 @@ class SessionPurpose(models.TextChoices):
     TREATMENT = "treatment", _("Treatment")
     FOLLOW_UP = "follow_up", _("Guided self-help follow-up call")
     REVIEW = "review", _("Review")
+    BOOSTER = "booster", _("Booster session after the end")
+    AFTER_END_CALL = "after_call", _("Follow-up call after the end")
 
 
 class SessionMode(models.TextChoices):
@@ -313,6 +318,9 @@ class Attendance(models.TextChoices):
 
 # Purposes that count as treatment for "finished" (domain.md §4): not the assessment.
 TREATMENT_PURPOSES = (SessionPurpose.TREATMENT, SessionPurpose.FOLLOW_UP, SessionPurpose.REVIEW)
+# What can be booked on an ended episode without reopening it; not treatment sessions, so the
+# episode's outcome (finished, paired scores) stays as it was at the end.
+AFTER_END_PURPOSES = (SessionPurpose.BOOSTER, SessionPurpose.AFTER_END_CALL)
 
 
 class Session(models.Model):
@@ -697,6 +705,44 @@ class GuidedSelfHelp(models.Model):
 
     def __str__(self) -> str:
         return self.get_programme_display()
+
+
+class FollowUp(models.Model):
+    """A follow-up questionnaire `months` after an ended episode, with the client's consent.
+
+    Planned when the episode ends (the team's `follow_up_months`), sent on `due_on` through the
+    outbox (treatment.follow_up.services), answered through the link. A case again at follow-up
+    (treatment.outcomes.is_case) or a risk flag is a relapse: the team gets a notification.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("months after the end"))
+    due_on = models.DateField(_("due"))
+    invitation = models.OneToOneField(
+        "questionnaires.Invitation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    not_sent_reason = models.CharField(max_length=200, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    relapse = models.BooleanField(_("relapse or risk"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "months"], name="one_follow_up_per_month")
+        ]
+        indexes = [models.Index(fields=["due_on", "sent_at"])]
+        verbose_name = _("follow-up after the end")
+        verbose_name_plural = _("follow-ups after the end")
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} +{self.months}m {self.due_on:%Y-%m-%d}"
 
 
 # -- Therapist time: working hours and leave (free slots, the capacity forecast) -----------

@@ -40,6 +40,7 @@ class Notification(models.Model):
         CONTACT_OVERDUE = "contact_overdue", _("Contact overdue")
         RISK_ALERT = "risk_alert", _("Risk alert")
         RISK_ESCALATED = "risk_escalated", _("Escalated risk alert")
+        FOLLOW_UP_RELAPSE = "follow_up_relapse", _("Relapse or risk at follow-up")
         LETTER_SENT_DESPITE_OBJECTION = (
             "letter_despite_objection",
             _("Letter sent despite the client's objection"),

@@ -114,6 +114,14 @@ class EpisodeEndForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    follow_up_consent = forms.BooleanField(
+        label=_("The client agrees to a follow-up questionnaire after the end"),
+        required=False,
+        help_text=_(
+            "PHQ-9, GAD-7 and WSAS by SMS or e-mail, as the team has set it (after 6 and/or "
+            "12 months). Ask the client at the last session."
+        ),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

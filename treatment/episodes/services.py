@@ -13,6 +13,7 @@ from intake.models import Assessment
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.accounts.teams import role_in_team
+from treatment.follow_up.services import follow_ups_plan
 from treatment.models import EndReason, Episode, Offer, OfferEnd, OfferStart, TherapistChange
 
 # What staff may give as the reason an offer ended; the others are set by the services.
@@ -239,8 +240,11 @@ def co_therapist_remove(*, episode: Episode, therapist: User) -> None:
 
 
 @transaction.atomic
-def episode_end(*, episode: Episode, reason: str, note: str, by: User) -> Episode:
-    """End the episode: open offers end with it. Refused for an episode already ended."""
+def episode_end(
+    *, episode: Episode, reason: str, note: str, by: User, follow_up_consent: bool = False
+) -> Episode:
+    """End the episode: open offers end with it; with the client's consent the team's
+    follow-ups after the end are planned. Refused for an episode already ended."""
     episode = _lock(episode)
     errors = _too_long(note, Episode, "end_note")
     if reason not in EndReason.values:
@@ -257,5 +261,9 @@ def episode_end(*, episode: Episode, reason: str, note: str, by: User) -> Episod
     episode.end_reason = reason
     episode.end_note = note
     episode.ended_by = by
-    episode.save(update_fields=["ended_at", "end_reason", "end_note", "ended_by"])
+    episode.follow_up_consent = bool(follow_up_consent)
+    episode.save(
+        update_fields=["ended_at", "end_reason", "end_note", "ended_by", "follow_up_consent"]
+    )
+    follow_ups_plan(episode=episode)
     return episode

@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rph.forms import DATETIME_HELP, submit_helper
-from treatment.models import Attendance, Episode, Session, SessionMode, SessionPurpose
+from treatment.models import (
+    AFTER_END_PURPOSES,
+    Attendance,
+    Episode,
+    Session,
+    SessionMode,
+    SessionPurpose,
+)
 from treatment.sessions.calendar import clinicians
 
 
@@ -48,6 +55,14 @@ class BookForm(_TimeFields):
     def __init__(self, *args: object, episode: Episode, **kwargs: object) -> None:
         kwargs.setdefault("initial", {"therapist": episode.primary_therapist_id})
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        after_end = not episode.is_open
+        self.fields["purpose"].choices = [
+            (value, label)
+            for value, label in SessionPurpose.choices
+            if (value in AFTER_END_PURPOSES) == after_end
+        ]
+        if after_end:
+            self.fields["purpose"].initial = SessionPurpose.BOOSTER
         self.fields["therapist"].queryset = clinicians(episode.team)  # type: ignore[attr-defined]
         self.fields["offer"].queryset = episode.offers.filter(ended_on__isnull=True)  # type: ignore[attr-defined]
         self_help = episode.self_help.filter(ended_on__isnull=True)

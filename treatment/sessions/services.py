@@ -20,6 +20,7 @@ from rph.accounts.models import TeamMembership, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.versioning import StaleVersion, save_if_current
 from treatment.models import (
+    AFTER_END_PURPOSES,
     TREATMENT_PURPOSES,
     Attendance,
     Episode,
@@ -85,9 +86,21 @@ def session_book(
     offer: Offer | None = None,
     guided_self_help: GuidedSelfHelp | None = None,
 ) -> Session:
-    """Book a session in an open episode; the therapist joins the client's care team."""
-    if not episode.is_open:
-        raise ValidationError(_("The episode has ended; sessions can no longer be booked."))
+    """Book a session in an open episode, or a booster session or follow-up call in an ended
+    one (without reopening it); the therapist joins the client's care team."""
+    if not episode.is_open and purpose not in AFTER_END_PURPOSES:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "The episode has ended: only a booster session or a follow-up call after "
+                    "the end can be booked."
+                )
+            }
+        )
+    if episode.is_open and purpose in AFTER_END_PURPOSES:
+        raise ValidationError(
+            {"purpose": _("A booster session or a call after the end needs an ended episode.")}
+        )
     _check_in_future(starts_at)
     _check_belongs(episode, purpose, offer, guided_self_help)
     _check_therapist(episode, therapist)
@@ -128,7 +141,7 @@ def session_move(
     current = _lock(session)
     if current.attendance != Attendance.BOOKED:
         raise ValidationError(_("Only a booked session can be moved."))
-    if not current.episode.is_open:
+    if not current.episode.is_open and current.purpose not in AFTER_END_PURPOSES:
         raise ValidationError(_("The episode has ended; sessions can no longer be booked."))
     _check_in_future(starts_at)
     _check_therapist(current.episode, therapist)
