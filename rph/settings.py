@@ -442,6 +442,12 @@ if MESSAGE_BACKEND == "sms-http" and not (SMS_GATEWAY_URL and SMS_SENDER):
         "RPH_MESSAGE_BACKEND=sms-http needs RPH_SMS_GATEWAY_URL and RPH_SMS_SENDER."
     )
 
+# Electronic letters to GPs (referrals/letters/outbox.py): the municipality's message service
+# sends every <MsgId>.xml that appears in the outbox and drops the application receipts in the
+# inbox (docs/configuration.md).
+LETTER_MESSAGE_OUTBOX = env.path("RPH_MESSAGE_OUTBOX_DIR", default=VAR_DIR / "meldinger" / "ut")
+LETTER_MESSAGE_INBOX = env.path("RPH_MESSAGE_INBOX_DIR", default=VAR_DIR / "meldinger" / "inn")
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -545,6 +551,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "questionnaires.tasks.escalate_risk_alerts",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 4 * 60},
+    },
+    "sweep-letter-messages": {
+        "task": "referrals.tasks.sweep_letter_messages",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
     "sweep-questionnaire-outbox": {
         "task": "questionnaires.tasks.sweep_outbox",
