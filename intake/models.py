@@ -667,7 +667,6 @@ class ReachKind(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
     DIGITAL_QUESTIONNAIRES = "digital_questionnaires", _("Questionnaires sent digitally")
-    FOLLOW_UP = "follow_up", _("A follow-up questionnaire after the end")
 
 
 class ConsentMethod(models.TextChoices):

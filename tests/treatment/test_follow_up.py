@@ -157,21 +157,3 @@ def test_treatment_cannot_be_booked_on_an_ended_episode_nor_a_booster_on_an_open
     assert "bare en boosttime" in str(refused.value).lower()
     with pytest.raises(ValidationError):
         book(open_episode(personas), THURSDAY_13, purpose=SessionPurpose.BOOSTER)
-
-
-def test_the_consent_is_in_the_register_and_withdrawing_it_stops_the_follow_up(
-    ended, personas, time_machine
-):
-    from intake.consents.services import consent_record, reach_now
-    from intake.models import ReachKind
-
-    assert reach_now(personas.client).allows(ReachKind.FOLLOW_UP)
-    consent_record(
-        client=personas.client, by=personas.clerical, party=ReachKind.FOLLOW_UP, given=False
-    )
-    time_machine.move_to(datetime.fromisoformat("2026-09-02T10:00:00+02:00"), tick=False)
-
-    assert follow_ups_send_due(today=date(2026, 9, 2)) == 0
-    follow_up = ended.follow_ups.get(months=6)
-    assert follow_up.invitation is None and follow_up.not_sent_reason
-    assert not Message.objects.exists()

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.assessments.choices import Decision, Step
-from intake.consents.services import consent_record
-from intake.models import Assessment, ConsentMethod, ReachKind
+from intake.models import Assessment
 from rph.accounts.models import Team, User
 from rph.accounts.roles import CLINICAL_ROLES
 from rph.accounts.teams import role_in_team
@@ -266,15 +265,5 @@ def episode_end(
     episode.save(
         update_fields=["ended_at", "end_reason", "end_note", "ended_by", "follow_up_consent"]
     )
-    if follow_up_consent:
-        # The consent register holds it too, so the client can withdraw it later there.
-        consent_record(
-            client=episode.client,
-            by=by,
-            party=ReachKind.FOLLOW_UP,
-            given=True,
-            method=ConsentMethod.IN_PERSON,
-            note=_("Given when the episode ended."),
-        )
     follow_ups_plan(episode=episode)
     return episode

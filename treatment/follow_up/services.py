@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.consents.services import reach_now
-from intake.models import ReachKind
 from questionnaires.models import Response
 from questionnaires.outbox import follow_up_invitation_send
 from questionnaires.scoring import GAD7, PHQ9
@@ -52,15 +50,11 @@ def follow_ups_send_due(*, today: date) -> int:
             )
             if follow_up is None:
                 continue
-            client = follow_up.episode.client
-            consented = reach_now(client).allows(ReachKind.FOLLOW_UP)
-            invitation = (
-                follow_up_invitation_send(client=client, occasion=follow_up) if consented else None
+            invitation = follow_up_invitation_send(
+                client=follow_up.episode.client, occasion=follow_up
             )
             if invitation is None:
-                follow_up.not_sent_reason = (
-                    "no reach by SMS or e-mail" if consented else "follow-up consent withdrawn"
-                )
+                follow_up.not_sent_reason = "no consent to digital questionnaires or no reach"
                 follow_up.save(update_fields=["not_sent_reason"])
                 logger.info("follow-up %s: not sent, client cannot be reached", follow_up.pk)
                 continue
