@@ -113,8 +113,17 @@ def _serves(team: Team) -> models.Exists:
     return models.Exists(served)
 
 
+HER_ID_VALIDATOR = RegexValidator(
+    r"^[1-9][0-9]{0,8}$", _("A HER-id is a number of 1 to 9 digits, not starting with 0.")
+)
+
+
 class GeneralPractitioner(models.Model):
-    """A GP (fastlege) from the registry; shared by all teams (public information)."""
+    """A GP (fastlege) from the registry; shared by all teams (public information).
+
+    A HER-id names one entity: a GP's HER-id is no other GP's, and an office's HER-id is no
+    GP's own (`clean`); the GPs of one office share its HER-id.
+    """
 
     hpr_number = models.CharField(
         _("HPR number"),
@@ -128,6 +137,23 @@ class GeneralPractitioner(models.Model):
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     town = models.CharField(_("town"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The address register's (Adresseregisteret, Norsk Helsenett) ids: the GP's own and the
+    # GP office's. Electronic messages are addressed to both (referrals/letters/messages.py).
+    her_id = models.CharField(
+        _("HER-id"),
+        max_length=9,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[HER_ID_VALIDATOR],
+        help_text=_("The GP's id in the address register (Adresseregisteret)."),
+    )
+    office_her_id = models.CharField(
+        _("HER-id of the GP office"),
+        max_length=9,
+        blank=True,
+        validators=[HER_ID_VALIDATOR],
+    )
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="gps", verbose_name=_("municipalities served")
     )
@@ -143,6 +169,24 @@ class GeneralPractitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.practice}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.her_id == "":
+            self.her_id = None
+        others = GeneralPractitioner.objects.exclude(pk=self.pk)
+        if self.her_id and (
+            self.her_id == self.office_her_id or others.filter(office_her_id=self.her_id).exists()
+        ):
+            errors["her_id"] = _("This HER-id belongs to a GP office, not to a GP.")
+        if self.office_her_id and others.filter(her_id=self.office_her_id).exists():
+            errors["office_her_id"] = _("This HER-id belongs to a GP, not to a GP office.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def reachable_electronically(self) -> bool:
+        return bool(self.her_id and self.office_her_id)
 
 
 class Client(models.Model):

@@ -2,12 +2,13 @@
 for onward referral, acute contacts, and the collaboration log (domain.md §2 step 6, §6)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import Consent, Party
+from intake.models import HER_ID_VALIDATOR, Consent, Party
 from rph.accounts.models import Team
 
 
@@ -27,6 +28,7 @@ class SentVia(models.TextChoices):
     POST = "post", _("Printed and posted")
     SECURE_EMAIL = "secure_email", _("E-mailed by a secure channel")
     HANDED = "handed", _("Handed to the client")
+    MESSAGE = "message", _("Electronic message to the GP (Dialogmelding)")
 
 
 class ReferralTo(models.TextChoices):
@@ -141,6 +143,86 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.drafted_at:%Y-%m-%d}"
+
+
+class LetterTransportKind(models.TextChoices):
+    PRINT = "print", _("Print and post (or secure e-mail, or hand over)")
+    FILE_DROP = "file_drop", _("Electronic message through the municipality's message service")
+
+
+class TeamMessaging(models.Model):
+    """How a team's letters leave: the team lead's settings (referrals/letters/messaging.py)."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="messaging")
+    her_id = models.CharField(
+        _("the team's HER-id"),
+        max_length=9,
+        blank=True,
+        validators=[HER_ID_VALIDATOR],
+        help_text=_("The team's id in the address register: the sender of electronic messages."),
+    )
+    transport = models.CharField(
+        _("letters to the GP leave by"),
+        max_length=10,
+        choices=LetterTransportKind.choices,
+        default=LetterTransportKind.PRINT,
+    )
+    receipt_wait_hours = models.PositiveSmallIntegerField(
+        _("flag a message without receipt after (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("letter sending settings")
+        verbose_name_plural = _("letter sending settings")
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.transport}"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be written to the outbox")
+    WRITING = "writing", _("Being written to the outbox")
+    SENT = "sent", _("Sent, waiting for a receipt")
+    DELIVERED = "delivered", _("Received by the GP office (mottatt)")
+    REJECTED = "rejected", _("Rejected by the receiver")
+    FAILED = "failed", _("Could not be written to the outbox")
+
+
+class LetterMessage(models.Model):
+    """One electronic message of a letter to the GP: its unique MsgId, its way, its receipt.
+
+    Written by the outbox (referrals/letters/outbox.py), answered by an AppRec
+    (referrals/letters/receipts.py). A rejected letter can go by post; the message stays.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="messages")
+    msg_id = models.CharField(_("message id"), max_length=36, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    receiver_her_id = models.CharField(max_length=9)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)  # no personal data
+    sent_at = models.DateTimeField(_("written to the outbox"), null=True, blank=True)
+    receipt_at = models.DateTimeField(_("receipt"), null=True, blank=True)
+    receipt_status = models.CharField(max_length=10, blank=True)  # the AppRec's Status V
+    receipt_errors = models.JSONField(default=list, blank=True)  # [{"code", "text"}]
+    overdue_at = models.DateTimeField(_("flagged without receipt"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "send_after"])]
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("electronic message")
+        verbose_name_plural = _("electronic messages")
+
+    def __str__(self) -> str:
+        return self.msg_id
 
 
 class AcuteService(models.TextChoices):

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("klienter/<int:pk>/akutt/", acute_views.acute_contact, name="acute_contact"),
     # Letters: the epikrise and the request to the GP for onward referral.
     path("brev/", letter_views.letter_list, name="letter_list"),
+    path("brev/innstillinger/", letter_views.letter_settings, name="letter_settings"),
     path("klienter/<int:pk>/brev/nytt/", letter_views.letter_create, name="letter_create"),
     path("brev/<int:pk>/", letter_views.letter_detail, name="letter_detail"),
     path("brev/<int:pk>/rediger/", letter_views.letter_edit, name="letter_edit"),

@@ -9,9 +9,12 @@ from rph.forms import submit_helper
 
 class GpImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, separated by ';' or ','. The columns are described above."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label=_("File"),
+        help_text=_(
+            "The GP list as CSV (UTF-8, separated by ';' or ','), or the address register's "
+            "XML export with the HER-ids. Both are described above."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.xml,text/xml"}),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -36,7 +39,8 @@ class GpForm(forms.ModelForm):
 
     class Meta:
         model = GeneralPractitioner
-        fields = ["hpr_number", "name", "practice", "address", "postcode", "town", "phone"]
+        fields = ["hpr_number", "her_id", "name", "practice", "office_her_id", "address"]
+        fields += ["postcode", "town", "phone"]
         fields += ["municipalities", "active"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from intake.models import GeneralPractitioner
+from referrals.gps.address_register import her_ids_import, looks_like_xml
 from referrals.gps.forms import GpForm, GpImportForm
 from referrals.gps.services import gp_save, gps_import
 from rph.accounts.decorators import require_membership, team_role_required
@@ -40,7 +41,8 @@ def gp_import(request: HttpRequest) -> HttpResponse:
     form = GpImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = gps_import(data=form.cleaned_data["file"])
+        data = form.cleaned_data["file"]
+        report = her_ids_import(data=data) if looks_like_xml(data) else gps_import(data=data)
     return render(request, "referrals/gp_import.html", {"form": form, "report": report})
 
 

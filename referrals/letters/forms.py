@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.assessments.choices import WorkStatus
 from intake.models import Client, GeneralPractitioner
 from referrals.letters.services import OVERRIDE_MIN_REASON
-from referrals.models import Letter, LetterKind, ReferralTo, SentVia
+from referrals.models import Letter, LetterKind, ReferralTo, SentVia, TeamMessaging
 from rph.forms import submit_helper
 from treatment.models import Episode
 
@@ -143,6 +143,20 @@ class LetterEditForm(forms.Form):
         return changes
 
 
+class TeamMessagingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = TeamMessaging
+        fields = ["her_id", "transport", "receipt_wait_hours"]
+        widgets = {"transport": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.helper = submit_helper(_("Save"))
+
+
 class LetterSendForm(forms.Form):
     sent_via = forms.ChoiceField(
         label=_("Sent by"), choices=SentVia.choices, widget=forms.RadioSelect
@@ -160,8 +174,14 @@ class LetterSendForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, may_override: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, may_override: bool, electronic: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not may_override:
             del self.fields["override_reason"]
+        if not electronic:
+            self.fields["sent_via"].choices = [
+                choice for choice in SentVia.choices if choice[0] != SentVia.MESSAGE
+            ]
         self.helper = submit_helper(_("Record as sent"))

@@ -28,9 +28,10 @@ from django.utils.translation import gettext as _
 from intake.models import Client, GeneralPractitioner, Party
 from referrals.consents.services import current_consents, objects_to_epikrise
 from referrals.letters.display import LETTER_LANGUAGE
+from referrals.letters.messaging import electronic_problem, messaging_for
 from referrals.letters.pdf import letter_pdf
 from referrals.letters.transport import LetterTransport, Receipt, transport_for
-from referrals.models import Letter, LetterKind, LetterStatus
+from referrals.models import Letter, LetterKind, LetterStatus, LetterTransportKind, SentVia
 from rph.accounts.models import User
 from rph.accounts.roles import LEAD_ROLES
 from rph.notifications.models import Notification
@@ -163,6 +164,8 @@ def letter_send(
         raise ValidationError({"sent_on": _("The date cannot be in the future.")})
     if letter.approved_at and sent_on < timezone.localdate(letter.approved_at):
         raise ValidationError({"sent_on": _("The letter cannot be sent before it was approved.")})
+    if via == SentVia.MESSAGE and (problem := electronic_problem(letter)):
+        raise ValidationError({"sent_via": problem}, code="not_electronic")
     reason = _weighty_reason(letter, override_reason, may_override)
     sender = transport or transport_for(via)
     now = timezone.now()
@@ -183,6 +186,17 @@ def letter_send(
         if reason:
             _notify_leads(letter)
     return receipt
+
+
+def letter_send_electronically(*, letter: Letter, by: User) -> Receipt | None:
+    """After approval, in a team that sends by message: send the letter to the GP now.
+
+    None when the team prints its letters. Raises ValidationError like `letter_send` (the
+    client's objection, a GP without HER-id): the letter then waits to be sent by hand.
+    """
+    if messaging_for(letter.team).transport != LetterTransportKind.FILE_DROP:
+        return None
+    return letter_send(letter=letter, by=by, via=SentVia.MESSAGE, sent_on=timezone.localdate())
 
 
 def _weighty_reason(letter: Letter, reason: str, may_override: bool) -> str:

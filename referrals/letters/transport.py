@@ -4,13 +4,12 @@ Today every letter leaves on paper or by hand: staff print the frozen PDF and po
 it through the municipality's secure e-mail, or hand it to the client. `PrintTransport`
 records that; there is nothing to call.
 
-Where the health network plugs in: a `LetterTransport` that sends the approved letter as a
-Dialogmelding or an epikrise (KITH/HL7 XML, with the PDF as attachment) to the GP's HER-id
-through Norsk Helsenett (the municipality's message service or EPJ's AMQP/EDI gateway), and
-returns the message id and the applikasjonskvittering as its receipt. It would be a new
-`SentVia` value mapped in `transport_for`; `referrals.letters.services.letter_send` claims
-the letter before calling `send` and rolls the claim back if `send` raises, so a failed
-delivery leaves the letter waiting to be sent.
+Electronically: `MessageTransport` queues the letter as a Dialogmelding to the GP's HER-id
+(referrals/letters/outbox.py writes it to the folder the municipality's message service
+sends from, and reads the receipts). Its receipt carries the message id; delivery is
+confirmed later by the GP system's application receipt. `referrals.letters.services.letter_send`
+claims the letter before calling `send` and rolls the claim back if `send` raises, so a
+failed hand-over leaves the letter waiting to be sent.
 """
 
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Protocol
 
 from django.utils import timezone
 
+from referrals.letters.outbox import message_queue
 from referrals.models import Letter, SentVia
 
 
@@ -43,7 +43,17 @@ class PrintTransport:
         return Receipt(via=self.via, at=timezone.now())
 
 
+class MessageTransport:
+    """A Dialogmelding to the GP through the message service's folders; written on commit."""
+
+    def send(self, letter: Letter, pdf: bytes) -> Receipt:
+        message = message_queue(letter=letter)
+        return Receipt(via=SentVia.MESSAGE, at=message.created_at, reference=message.msg_id)
+
+
 def transport_for(via: str) -> LetterTransport:
     if via not in SentVia.values:
         raise ValueError(f"unknown way of sending: {via}")
+    if via == SentVia.MESSAGE:
+        return MessageTransport()
     return PrintTransport(via)

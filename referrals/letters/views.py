@@ -5,6 +5,8 @@ rules, logged): drafts are for clinical eyes only; clerical staff see approved l
 metadata, print the PDF and record that it was posted.
 """
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,16 +20,23 @@ from referrals.consents.services import objects_to_epikrise
 from referrals.letters.access import get_letter_for_user, send_need
 from referrals.letters.display import letter_context, letter_title
 from referrals.letters.drafting import letter_draft
-from referrals.letters.forms import LetterCreateForm, LetterEditForm, LetterSendForm
+from referrals.letters.forms import (
+    LetterCreateForm,
+    LetterEditForm,
+    LetterSendForm,
+    TeamMessagingForm,
+)
+from referrals.letters.messaging import electronic_problem, messaging_for, team_messaging_save
 from referrals.letters.pdf import letter_pdf as render_pdf
 from referrals.letters.pdf import pdf_filename
 from referrals.letters.services import (
     letter_approve,
     letter_discard,
     letter_send,
+    letter_send_electronically,
     letter_update,
 )
-from referrals.models import Letter, LetterStatus
+from referrals.models import Letter, LetterStatus, SentVia
 from rph.accounts.access import Basis, Need
 from rph.accounts.decorators import require_membership, team_role_required
 from rph.accounts.roles import CLIENT_ROLES, CLINICAL_ROLES, LEAD_ROLES
@@ -103,6 +112,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": access.basis == Basis.CARE_TEAM and letter.status == LetterStatus.DRAFT,
         "can_send": letter.status == LetterStatus.APPROVED,
         "objection": objects_to_epikrise(letter.client),
+        "electronic_messages": letter.messages.all(),
     }
     return render(request, "referrals/letter_detail.html", context)
 
@@ -168,8 +178,23 @@ def letter_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         letter_approve(letter=letter, by=request.user, version=version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:letter_detail", letter.pk)
+    try:
+        sent = letter_send_electronically(letter=letter, by=request.user)
+    except ValidationError as exc:
+        messages.warning(
+            request,
+            _("The letter has been approved but not sent electronically: %(reason)s")
+            % {"reason": " ".join(exc.messages)},
+        )
     else:
-        messages.success(request, _("The letter has been approved. It is ready to be sent."))
+        if sent is None:
+            messages.success(request, _("The letter has been approved. It is ready to be sent."))
+        else:
+            messages.success(
+                request,
+                _("The letter has been approved and sent to the GP as an electronic message."),
+            )
     return redirect("referrals:letter_detail", letter.pk)
 
 
@@ -193,7 +218,8 @@ def letter_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("referrals:letter_detail", letter.pk)
     objection = letter.gp_id is not None and objects_to_epikrise(letter.client)
     may_override = objection and access.basis == Basis.CARE_TEAM
-    form = LetterSendForm(request.POST or None, may_override=may_override)
+    electronic = not electronic_problem(letter)
+    form = LetterSendForm(request.POST or None, may_override=may_override, electronic=electronic)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,7 +234,12 @@ def letter_send_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The letter has been recorded as sent."))
+            if data["sent_via"] == SentVia.MESSAGE:
+                messages.success(
+                    request, _("The letter is sent to the GP as an electronic message.")
+                )
+            else:
+                messages.success(request, _("The letter has been recorded as sent."))
             return redirect("referrals:letter_detail", letter.pk)
     context = {
         "letter": letter,
@@ -228,3 +259,26 @@ def letter_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(letter)}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@team_role_required(LEAD_ROLES)
+@require_http_methods(["GET", "POST"])
+def letter_settings(request: HttpRequest) -> HttpResponse:
+    """The team lead's choice of how letters to GPs leave, the team's HER-id, the receipt wait."""
+    membership = require_membership(request)
+    current = messaging_for(membership.team)
+    form = TeamMessagingForm(request.POST or None, instance=copy.copy(current))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            team_messaging_save(
+                team=membership.team,
+                version=data["version"],
+                **{name: data[name] for name in ("her_id", "transport", "receipt_wait_hours")},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The letter settings have been saved."))
+            return redirect("referrals:letter_settings")
+    return render(request, "referrals/letter_settings.html", {"form": form})

@@ -45,6 +45,8 @@ class Notification(models.Model):
             "letter_despite_objection",
             _("Letter sent despite the client's objection"),
         )
+        LETTER_MESSAGE_REJECTED = "letter_message_rejected", _("Electronic letter rejected")
+        LETTER_RECEIPT_MISSING = "letter_receipt_missing", _("No receipt for an electronic letter")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(

@@ -76,6 +76,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("e2e")
     with own_database(workdir, "e2e") as database_url:
         env = _server_env(database_url)
+        # The folders the municipality's message service would read and fill (electronic letters).
+        env["RPH_MESSAGE_OUTBOX_DIR"] = str(workdir / "meldinger" / "ut")
+        env["RPH_MESSAGE_INBOX_DIR"] = str(workdir / "meldinger" / "inn")
         manage(env, "migrate", "--noinput", "-v0")
 
         url = f"http://127.0.0.1:{free_port()}"

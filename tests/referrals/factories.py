@@ -4,7 +4,14 @@ import factory
 from django.utils import timezone
 
 from intake.models import Consent, GeneralPractitioner, Party
-from referrals.models import AcuteContact, AcuteService, Letter, LetterKind
+from referrals.models import (
+    AcuteContact,
+    AcuteService,
+    Letter,
+    LetterKind,
+    LetterTransportKind,
+    TeamMessaging,
+)
 
 
 class GeneralPractitionerFactory(factory.django.DjangoModelFactory):
@@ -66,3 +73,23 @@ class AcuteContactFactory(factory.django.DjangoModelFactory):
     service = AcuteService.LEGEVAKT
     contacted_at = factory.LazyFunction(timezone.now)
     outcome = "Legevakten vurderer klienten i dag."
+
+
+class TeamMessagingFactory(factory.django.DjangoModelFactory):
+    """Pass `team`; the team sends its letters to GPs as electronic messages."""
+
+    class Meta:
+        model = TeamMessaging
+
+    her_id = factory.Sequence(lambda n: f"{8100000 + n}")
+    transport = LetterTransportKind.FILE_DROP
+    receipt_wait_hours = 24
+    version = 1
+
+
+def reachable_gp(**fields) -> GeneralPractitioner:
+    """A GP whose GP office and GP have HER-ids: electronic letters can reach them."""
+    gp = GeneralPractitionerFactory(**fields)
+    gp.her_id, gp.office_her_id = f"{8200000 + gp.pk}", f"{8300000 + gp.pk}"
+    gp.save()
+    return gp
