@@ -18,7 +18,8 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 		apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-.PHONY: run test install install-test lock messages catalog lint browser pdf-libs
+.PHONY: run test install install-test lock messages catalog lint browser pdf-libs \
+	backup restore compose-backup compose-restore faults
 
 $(PY):
 	@missing=""; $(PYTHON) -c 'import ensurepip' 2>/dev/null || missing=python3-venv; $(APT_INSTALL)
@@ -108,3 +109,32 @@ test: install-test browser messages lint
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report= --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest --cov --cov-append --cov-report=term:skip-covered tests/e2e $(PYTEST_ARGS)
+
+## Backups (docs/operations.md#backup-and-restore). make backup: the database of DATABASE_URL
+## (pg_dump custom format) or the SQLite file, into RPH_BACKUP_DIR (var/backups), the newest
+## RPH_BACKUP_KEEP (14) kept, gpg-encrypted with RPH_BACKUP_PASSPHRASE_FILE if set.
+## make restore FILE=var/backups/rph-....dump replaces the database's contents (asks first).
+backup: $(PY)
+	$(PY) manage.py backup
+restore: $(PY)
+	@test -n "$(FILE)" || { echo "make restore FILE=<backup file>" >&2; exit 1; }
+	$(PY) manage.py restore "$(FILE)"
+
+## The compose stack: pg_dump/pg_restore run inside the postgres container (its own version),
+## the file is written on the host.
+COMPOSE ?= docker compose
+BACKUP_DIR ?= backups
+compose-backup:
+	@mkdir -p -m 700 $(BACKUP_DIR)
+	umask 077; $(COMPOSE) exec -T postgres pg_dump -U rph --format=custom --no-owner rph \
+		> $(BACKUP_DIR)/rph-$$(date -u +%Y%m%dT%H%M%SZ).dump
+	ls -1t $(BACKUP_DIR)/rph-*.dump | tail -n +$$(( $${RPH_BACKUP_KEEP:-14} + 1 )) | xargs -r rm --
+compose-restore:
+	@test -n "$(FILE)" || { echo "make compose-restore FILE=<backup file>" >&2; exit 1; }
+	$(COMPOSE) exec -T postgres pg_restore -U rph -d rph --clean --if-exists --no-owner \
+		--single-transaction --exit-on-error < "$(FILE)"
+
+## The fault tests alone (they also run in make test): own redis-server, a killed worker,
+## a restore round trip; bounded to a few minutes.
+faults: install-test
+	$(BIN)/pytest -n 0 -m faults tests $(PYTEST_ARGS)

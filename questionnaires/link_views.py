@@ -99,7 +99,7 @@ def current_language() -> str:
 @query_language
 def link(request: HttpRequest, token: str) -> HttpResponse:
     if exceeded(LINK_SCOPE, request, LINK_LIMIT, LINK_WINDOW):
-        return _limited(request)
+        return link_limited(request)
     invitation = invitation_for_token(token)
     instruments = (
         instruments_for_codes(invitation.team, invitation.instrument_codes) if invitation else []
@@ -138,7 +138,7 @@ def invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaires/link_invalid.html", status=404)
 
 
-def _limited(request: HttpRequest) -> HttpResponse:
+def link_limited(request: HttpRequest) -> HttpResponse:
     response = render(request, "questionnaires/link_limited.html", status=429)
     response["Retry-After"] = str(seconds_to_next_window(LINK_WINDOW))
     return response

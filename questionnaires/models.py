@@ -247,6 +247,7 @@ class Message(models.Model):
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
+        BOOKING = "booking", _("Booking link")
         REMINDER = "reminder", _("Reminder")
 
     class Channel(models.TextChoices):

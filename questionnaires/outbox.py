@@ -368,6 +368,25 @@ def message_text(kind: str, client: Client, session_at: datetime | None, link: s
         )
 
 
+def client_message_record(*, client: Client, kind: str, body: str) -> Message | None:
+    """Write one message to the client (a booking link), when the consent register allows
+    it, as for questionnaire links; None when it does not, and staff give the link another way."""
+    reach = reach_for(client)
+    if reach is None:
+        return None
+    message = Message.objects.create(
+        team=client.team, kind=kind, channel=reach.channel, recipient=reach.recipient, body=body
+    )
+    transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+    return message
+
+
+def booking_text(client: Client, link: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"name": client.first_name, "sender": sender_name(client), "link": link}
+        return _("Hi %(name)s, %(sender)s offers you times for an appointment: %(link)s") % values
+
+
 def _messages_record(invitation: Invitation, token: str, reach: Reach, plan: SendPlan) -> None:
     link = link_url(token)
     now = timezone.now()

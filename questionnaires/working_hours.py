@@ -5,15 +5,14 @@ working hours (Team.risk_escalation_working_hours) goes to the psychologists and
 Hours are counted on the Oslo wall clock. A working day never spans a daylight-saving change
 (those happen at night), so a working hour is always an elapsed hour.
 
-Holidays come from the `holidays` package (Norway). Older versions of it count every Sunday
-as a holiday in Norway; we ask for them not to be and skip weekends ourselves.
+The days off are the one working-day calendar's (rph/working_days.py), the same the
+schedules use.
 """
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from rph.working_days import is_working_day, next_working_day
 
 OSLO = ZoneInfo("Europe/Oslo")
 DAY_START = time(8, 0)
@@ -41,18 +40,6 @@ def add_working_hours(start: datetime, hours: int) -> datetime:
         moment = _at(next_working_day(moment.date()), DAY_START)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    """The first working day after `day`."""
-    day += timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
 def _next_working_moment(moment: datetime) -> datetime:
     day = moment.date()
     if is_working_day(day):
@@ -65,8 +52,3 @@ def _next_working_moment(moment: datetime) -> datetime:
 
 def _at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=OSLO)
-
-
-@lru_cache(maxsize=64)
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))

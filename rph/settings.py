@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "rph.accounts.middleware.SessionLifetimeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rph.accounts.middleware.RequireSecondFactorMiddleware",
+    # Hostile input (NUL, numbers past 64 bits, dates past the calendar, deep JSON): 400.
+    "rph.inputs.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,6 +241,9 @@ if not MFA_REQUIRED:
     logging.getLogger("rph.security").warning(
         "Second factor is switched OFF (RPH_MFA_REQUIRED=false). Development only."
     )
+
+# A personal API token works this long after it was made (rph/accounts/tokens.py).
+API_TOKEN_LIFETIME = timedelta(days=env.int("RPH_API_TOKEN_DAYS", default=30))
 
 
 def _env_str(name: str, default: str = "") -> str:
@@ -442,6 +447,11 @@ if MESSAGE_BACKEND == "sms-http" and not (SMS_GATEWAY_URL and SMS_SENDER):
         "RPH_MESSAGE_BACKEND=sms-http needs RPH_SMS_GATEWAY_URL and RPH_SMS_SENDER."
     )
 
+# Backups (manage.py backup / restore, docs/operations.md#backup-and-restore)
+BACKUP_DIR = env.str("RPH_BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP = env.int("RPH_BACKUP_KEEP", default=14)
+BACKUP_PASSPHRASE_FILE = env.str("RPH_BACKUP_PASSPHRASE_FILE", default="")
+
 # Electronic letters to GPs (referrals/letters/outbox.py): the municipality's message service
 # sends every <MsgId>.xml that appears in the outbox and drops the application receipts in the
 # inbox (docs/configuration.md).
@@ -452,7 +462,7 @@ LETTER_MESSAGE_INBOX = env.path("RPH_MESSAGE_INBOX_DIR", default=VAR_DIR / "meld
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "rph.accounts.tokens.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rph.accounts.permissions.IsTeamStaff"],

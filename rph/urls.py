@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rph import api, health
 from rph.accounts import views as account_views
 from rph.views import permission_denied
+from treatment.booking import views as booking_views
 
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("teamleder/", include("rph.audit.urls")),
     path("varsler/", include("rph.notifications.urls")),
+    # The client's booking link: a neutral path, no login (treatment/booking/views.py).
+    path("time/bestilt/", booking_views.booking_done, name="booking_done"),
+    path("time/<str:token>/", booking_views.booking_link_page, name="booking_link"),
     path("", include("intake.urls")),
     path("", include("questionnaires.urls")),
     path("", include("treatment.urls")),

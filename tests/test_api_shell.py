@@ -3,7 +3,9 @@
 Add a row to ENDPOINTS when you add an endpoint; tests/personas.py says how a row reads.
 """
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -127,6 +129,56 @@ def test_a_token_authenticates_without_a_session(personas):
     assert me.json()["username"] == personas.therapist.username
     assert client.json()["last_name"] == personas.client.last_name
     assert AccessEvent.objects.get().user == personas.therapist
+
+
+def _token_api(user) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return api
+
+
+def test_a_token_of_a_user_without_a_second_factor_reads_nothing(personas):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=personas.therapist).delete()
+
+    response = _token_api(personas.therapist).get(
+        reverse("api-client-detail", args=[personas.client.pk])
+    )
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Tofaktorinnlogging må settes opp før du kan bruke RPH."
+    assert personas.client.last_name not in response.content.decode()
+    assert AccessEvent.objects.count() == 0
+
+
+def test_a_token_expires(personas, settings, time_machine):
+    settings.API_TOKEN_LIFETIME = timedelta(days=30)
+    time_machine.move_to("2026-03-02 08:00 +01:00", tick=False)
+    api = _token_api(personas.therapist)
+    assert api.get(reverse("api-me")).status_code == 200
+
+    time_machine.move_to("2026-04-02 08:00 +02:00", tick=False)
+    response = api.get(reverse("api-me"))
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "API-tokenet er utløpt. Be en administrator om et nytt."
+
+
+def test_every_token_use_is_logged_without_the_key(personas, caplog):
+    api = _token_api(personas.therapist)
+    key = Token.objects.get().key
+
+    with caplog.at_level(logging.INFO, logger="rph.security"):
+        api.get(reverse("api-me"))
+        api.get(reverse("api-client-detail", args=[personas.client.pk]))
+
+    uses = [r for r in caplog.records if r.getMessage().startswith("api token used")]
+    assert [r.getMessage() for r in uses] == [
+        f"api token used (user {personas.therapist.pk}, token 0 days old)"
+    ] * 2
+    assert key not in caplog.text
+    assert AccessEvent.objects.get().channel == "api"
 
 
 def test_a_wrong_token_is_refused(personas):

@@ -37,3 +37,7 @@ class TreatmentConfig(AppConfig):
 
         register_episode_section(follow_up_section)
         post_save.connect(follow_up_response_saved, sender=Response, dispatch_uid="follow_up")
+        # Booking links on the episode page.
+        from treatment.booking.views import booking_section
+
+        register_episode_section(booking_section)

@@ -60,6 +60,7 @@ from treatment.models import (
     SessionPurpose,
     TherapistChange,
     TimeOfDay,
+    WorkingHours,
 )
 
 
@@ -193,7 +194,18 @@ def load_treatment(team: Team) -> int:
     ]
     course = [episode for episode, case in zip(episodes, CASES, strict=False) if case.course]
     _course_load(team, course, users)
+    _working_hours_load(team, {case.therapist for case in CASES}, users)
     return len(episodes)
+
+
+def _working_hours_load(team: Team, usernames: set[str], users: dict) -> None:
+    """Weekdays 08:30-15:30 for the demo therapists, so booking links have times to offer."""
+    WorkingHours.objects.bulk_create(
+        WorkingHours(team=team, therapist=users[name], weekday=weekday, starts=time(8, 30),
+                     ends=time(15, 30))
+        for name in sorted(usernames) if name in users
+        for weekday in range(5)
+    )  # fmt: skip
 
 
 def _day(days_ago: int) -> date:

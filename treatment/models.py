@@ -743,3 +743,154 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id} +{self.months}m {self.due_on:%Y-%m-%d}"
+
+
+# -- Therapist time: working hours and leave (free slots, the capacity forecast) -----------
+
+
+class WorkingHours(models.Model):
+    """A therapist's regular hours on one weekday in a team (several blocks a day allowed)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="working_hours",
+        verbose_name=_("therapist"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+    client_share = models.PositiveSmallIntegerField(
+        _("share for client sessions (%)"),
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The part of these hours a therapist can spend with clients; the rest is "
+            "notes, meetings and travel. Used by the capacity forecast."
+        ),
+    )
+
+    class Meta:
+        ordering = ["therapist", "weekday", "starts"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="hours_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class Leave(models.Model):
+    """Days a therapist is away: holiday, sick leave, a course."""
+
+    class Reason(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        SICK = "sick", _("Sick leave")
+        COURSE = "course", _("Course or conference")
+        OTHER = "other", _("Other")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="leave",
+        verbose_name=_("therapist"),
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["therapist", "first_day"]
+        verbose_name = _("leave")
+        verbose_name_plural = _("leave")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="leave_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%d.%m.%Y}-{self.last_day:%d.%m.%Y}"
+
+
+# -- Self-booking: a link that offers a therapist's free slots ----------------------------
+
+
+class BookingLink(models.Model):
+    """A link the team sends: the client picks one of `slots` and the session is booked.
+
+    The token is the questionnaire link's kind (questionnaires.tokens): only its hash is
+    stored, it is used up by a booking and dies at `expires_at` or when staff expire it.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="booking_links")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("therapist"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=12, choices=SessionPurpose.choices)
+    mode = models.CharField(_("mode"), max_length=14, choices=SessionMode.choices)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    slots = models.JSONField(_("offered times"), help_text=_("ISO start times, oldest first."))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+    times_opened = models.PositiveIntegerField(default=0)
+    session = models.OneToOneField(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="booking_link"
+    )
+    booked_at = models.DateTimeField(_("booked"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired by staff"), null=True, blank=True)
+    expired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("booking link")
+        verbose_name_plural = _("booking links")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M}"
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        BOOKED = "booked", _("Booked")
+        EXPIRED = "expired", _("Expired")
+
+    @property
+    def status(self) -> "BookingLink.Status":
+        if self.session_id:
+            return self.Status.BOOKED
+        if self.expired_at or self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.OPENED if self.first_opened_at else self.Status.SENT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SENT, self.Status.OPENED)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from treatment.booking import views as booking_views
 from treatment.caseload import views as caseload_views
 from treatment.courses import views as course_views
 from treatment.episodes import views as episode_views
@@ -37,6 +38,13 @@ urlpatterns: list = [
     path("timer/<int:pk>/avlys/", session_views.session_cancel_view, name="session_cancel"),
     path("timer/<int:pk>/oppmote/", session_views.session_attendance, name="session_attendance"),
     path("timer/<int:pk>/notat/", session_views.session_note, name="session_note"),
+    # Booking links (treatment/booking/views.py); the client's page is in rph/urls.py.
+    path("forlop/<int:pk>/timelenker/", booking_views.booking_links, name="booking_links"),
+    path(
+        "timelenker/<int:pk>/utlop/",
+        booking_views.booking_link_expire_view,
+        name="booking_link_expire",
+    ),
     # Guided self-help, caseload and supervision (treatment/self_help/, treatment/caseload/).
     path(
         "forlop/<int:pk>/selvhjelp/ny/",

@@ -55,7 +55,7 @@ def _session_expired(request: HttpRequest) -> bool:
     return age > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
 
 
-def _has_totp(user: object) -> bool:
+def has_totp(user: object) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -76,7 +76,7 @@ class RequireSecondFactorMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and not request.session.get(IDP_SECOND_FACTOR_KEY)
-            and not _has_totp(request.user)
+            and not has_totp(request.user)
         ):
             if request.path.startswith("/api/"):
                 message = _("Two-factor authentication must be set up before you can use RPH.")

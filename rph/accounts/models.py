@@ -74,6 +74,14 @@ class Team(models.Model):
         _("risk alerts escalate after (working hours)"), default=4
     )
     intake_email = models.EmailField(_("intake e-mail"), blank=True)
+    schedule_on_working_days = models.BooleanField(
+        _("plan series on working days"),
+        default=True,
+        help_text=_(
+            "Follow-up calls and course meetings planned as a series move from a weekend or a "
+            "public holiday to the next working day."
+        ),
+    )
     review_after_sessions = models.PositiveSmallIntegerField(
         _("review prompt after (treatment sessions without reliable improvement)"),
         default=6,

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from questionnaires.working_hours import OSLO, _holidays, add_working_hours, is_working_day
+from questionnaires.working_hours import OSLO, add_working_hours, is_working_day
+from rph.working_days import public_holidays as _holidays
 
 
 def oslo(text: str) -> datetime:

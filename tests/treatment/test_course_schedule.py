@@ -49,3 +49,18 @@ def test_a_single_meeting_is_one_time():
     assert meeting_times(_plan(date(2026, 5, 4), count=1), OSLO) == [
         datetime(2026, 5, 4, 18, 0, tzinfo=OSLO)
     ]
+
+
+def test_a_weekly_series_on_working_days_moves_off_christmas_and_new_year():
+    plan = MeetingPlan(
+        first_day=date(2026, 12, 17),
+        start_time=time(18, 0),
+        count=3,
+        interval_days=7,
+        working_days=True,
+    )
+
+    days = [moment.date() for moment in meeting_times(plan, OSLO)]
+
+    # 24.12 and 31.12 are Thursdays off: each meeting moves to the next working day.
+    assert days == [date(2026, 12, 17), date(2026, 12, 28), date(2027, 1, 4)]

@@ -114,6 +114,9 @@ def test_after_an_ended_step_three_offer_it_steps_down(personas, episode):
 
 
 def test_it_books_the_planned_follow_up_calls_at_the_interval(personas, episode):
+    personas.team.schedule_on_working_days = False  # every day counts: the plain interval
+    personas.team.save()
+    episode.team.refresh_from_db()
     first = _at(2, 9)
 
     self_help = _start(episode, personas.therapist, planned_calls=3, first_call_at=first)
@@ -124,6 +127,27 @@ def test_it_books_the_planned_follow_up_calls_at_the_interval(personas, episode)
         (SessionPurpose.FOLLOW_UP, Attendance.BOOKED)
     }
     assert {call.offer_id for call in calls} == {self_help.offer_id}
+
+
+@pytest.mark.parametrize(
+    ("working_days", "expected"), [(True, "2026-12-28"), (False, "2026-12-24")]
+)
+def test_follow_up_calls_skip_christmas_when_the_team_plans_on_working_days(
+    personas, episode, time_machine, working_days, expected
+):
+    time_machine.move_to("2026-12-01T12:00:00+01:00", tick=False)
+    personas.team.schedule_on_working_days = working_days
+    personas.team.save()
+    episode.team.refresh_from_db()
+    first = timezone.make_aware(datetime.datetime(2026, 12, 10, 9, 0))  # a Thursday
+
+    self_help = _start(episode, personas.therapist, planned_calls=3, first_call_at=first)
+
+    calls = [timezone.localtime(c.starts_at) for c in self_help.follow_ups.order_by("starts_at")]
+    assert calls[0] == first
+    assert calls[1].date().isoformat() == expected and calls[1].hour == 9
+    # 07.01.2027 is a Thursday, a working day either way.
+    assert calls[2].date() == datetime.date(2027, 1, 7)
 
 
 @pytest.mark.parametrize(

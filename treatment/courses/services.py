@@ -16,6 +16,7 @@ This module writes course types, runs and meetings; `enrolments` the waitlist, p
 the end of a run; `attendance` the attendance lists and the links before a meeting.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -135,7 +136,10 @@ def course_run_create(
     run.leaders.set(leaders)
     meetings = [
         CourseMeeting(run=run, starts_at=at, duration_minutes=duration_minutes)
-        for at in meeting_times(plan, timezone.get_default_timezone())
+        for at in meeting_times(
+            replace(plan, working_days=team.schedule_on_working_days),
+            timezone.get_default_timezone(),
+        )
     ]
     for meeting in meetings:
         meeting.full_clean(exclude=["run"])

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rph.accounts.models import Team, User
+from rph.working_days import moved_to_working_day
 from treatment.episodes.services import offer_add
 from treatment.models import (
     Attendance,
@@ -273,6 +274,8 @@ def self_help_start(
     if planned_calls and first_call_at is not None:
         for number in range(planned_calls):
             at = first_call_at + timedelta(days=number * follow_up_every_days)
+            if number and episode.team.schedule_on_working_days:  # the first is as chosen
+                at = moved_to_working_day(at)
             _call_book(self_help, starts_at=at, mode=call_mode, by=by, field="first_call_at")
     return self_help
 
