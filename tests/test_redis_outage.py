@@ -74,3 +74,13 @@ def test_an_outage_costs_one_timeout_then_the_fallback_answers_at_once(redis_awa
     assert cache.get("k") == 51
     assert elapsed < resilient.SOCKET_TIMEOUT_SECONDS * 2
     assert caplog.text.count("Redis unavailable") == 1
+
+
+def test_every_page_answers_without_a_server_error_while_redis_is_away(redis_away, personas, login):
+    from tests.inputs.test_forms_properties import PATHS
+
+    http = login(personas.team_lead)
+
+    statuses = {path: http.get(path).status_code for path in PATHS}
+
+    assert [path for path, status in statuses.items() if status >= 500] == []

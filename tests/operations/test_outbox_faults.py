@@ -47,7 +47,10 @@ class DeduplicatingGateway:
     def __init__(self, delay: float) -> None:
         self.delivered: Counter[str] = Counter()
         self.repeats = 0
+        self.held = 0
         self.lock = threading.Lock()
+        # While set, a request is delivered and then not answered: the worker dies waiting.
+        self.hold = threading.Event()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,6 +64,10 @@ class DeduplicatingGateway:
                         gateway.repeats += 1
                     else:
                         gateway.delivered[key] += 1
+                    holding = gateway.hold.is_set()
+                    gateway.held += holding
+                if holding:
+                    time.sleep(15)
                 self.send_response(200)
                 self.end_headers()
 
@@ -181,7 +188,10 @@ def test_a_killed_worker_and_a_redis_restart_lose_nothing_and_send_nothing_twice
         for pk in Message.objects.values_list("pk", flat=True):
             _enqueue(redis.url, send_message, (pk,))
         _wait_for(lambda: sum(gateway.delivered.values()) >= MESSAGES // 5, 60, "first sends")
-        _kill(workers[0])  # SIGKILL in the middle of the sends
+        gateway.hold.set()
+        _wait_for(lambda: gateway.held >= 2, 30, "sends the gateway got but did not answer")
+        _kill(workers[0])  # SIGKILL while the gateway has them and the rows say handed
+        gateway.hold.clear()
         killed_at = sum(gateway.delivered.values())
         in_flight = Message.objects.filter(
             status__in=[Message.Status.SENDING, Message.Status.HANDED]
@@ -222,3 +232,4 @@ def test_a_killed_worker_and_a_redis_restart_lose_nothing_and_send_nothing_twice
     assert statuses == {Message.Status.SENT: MESSAGES}
     assert set(gateway.delivered) == keys  # none lost
     assert twice == []  # none delivered twice
+    assert in_flight >= 2 and gateway.repeats >= 2  # they were handed over again, and dropped
