@@ -250,3 +250,14 @@ def test_a_member_of_no_team_gets_nothing_from_the_api(personas):
     assert loner.get(reverse("api-me")).status_code == 403
     assert loner.get(reverse("api-client-list")).status_code == 403
     assert loner.get(reverse("api-client-detail", args=[personas.client.pk])).status_code == 403
+
+
+def test_the_schema_says_the_caseload_is_a_list_of_rows():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    answer = schema["paths"]["/api/v1/caseload/"]["get"]["responses"]["200"]
+    body = answer["content"]["application/json"]["schema"]
+    assert body["type"] == "array"
+    assert body["items"] == {"$ref": "#/components/schemas/CaseloadRow"}

@@ -5,8 +5,7 @@ user's caseload. The same rules as the pages: one record through its client's ac
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -225,8 +224,35 @@ def _row(row: CaseloadRow) -> dict:
     }
 
 
+# The schema of one row of the caseload list (_row), so the schema says what the API sends.
+_CASELOAD_ROW = inline_serializer(
+    "CaseloadRow",
+    fields={
+        "episode": serializers.IntegerField(),
+        "client": inline_serializer(
+            "CaseloadClient",
+            fields={
+                "id": serializers.IntegerField(),
+                "first_name": serializers.CharField(),
+                "last_name": serializers.CharField(),
+            },
+        ),
+        "steps": serializers.JSONField(),
+        "next_session_at": serializers.DateTimeField(allow_null=True),
+        "phq9": serializers.JSONField(allow_null=True),
+        "gad7": serializers.JSONField(allow_null=True),
+        "flags": inline_serializer(
+            "CaseloadFlag",
+            fields={"code": serializers.CharField(), "label": serializers.CharField()},
+            many=True,
+        ),
+    },
+    many=True,
+)
+
+
 class Caseload(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: _CASELOAD_ROW})
     def get(self, request: Request) -> Response:
         """The current user's open episodes in the current team, with scores and flags."""
         team = _clinical_team(request)
