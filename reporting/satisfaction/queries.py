@@ -5,7 +5,9 @@ from django.db.models import Q
 from questionnaires.definitions import Definition
 from questionnaires.models import Instrument, Response
 from questionnaires.scoring import SATISFACTION, shipped_definition
+from reporting.figures.follow_up import FollowUpFact, fact
 from reporting.filters import Filters
+from treatment.models import FollowUp
 
 
 def satisfaction_rows(filters: Filters) -> tuple[Definition, list[list[object]], list[int | None]]:
@@ -39,3 +41,12 @@ def satisfaction_rows(filters: Filters) -> tuple[Definition, list[list[object]],
         answers.append([by_id.get(item.id) for item in definition.items])
         totals.append(total)
     return definition, answers, totals
+
+
+def follow_up_facts(filters: Filters) -> list[FollowUpFact]:
+    """The team's follow-ups sent in the period (by when they were sent)."""
+    period = filters.period
+    rows = FollowUp.objects.filter(
+        team=filters.team, sent_at__gte=period.starts_at, sent_at__lt=period.ends_before
+    ).values_list("months", "sent_at", "answered_at", "relapse")
+    return [fact(*row) for row in rows]

@@ -99,3 +99,25 @@ def test_the_survey_is_not_on_the_client_page_list_of_responses(personas, login)
     assert page.status_code == 200
     assert "Hemmelig ros" not in page.content.decode()
     assert "Brukertilfredshet" not in page.content.decode()
+
+
+def test_follow_up_response_rates_per_month_count_round_half_up():
+    from reporting.figures.follow_up import FollowUpFact, follow_up_rates
+
+    facts = [
+        FollowUpFact(6, True, True, True),
+        FollowUpFact(6, True, False, False),
+        FollowUpFact(6, True, True, False),
+        FollowUpFact(12, True, True, False),
+        FollowUpFact(12, True, False, False),
+        FollowUpFact(12, False, False, False),
+    ]
+
+    rates = follow_up_rates(facts)
+
+    assert [(r.months, r.sent, r.answered, r.relapse) for r in rates] == [
+        (6, 3, 2, 1),
+        (12, 2, 1, 0),
+    ]
+    assert [r.response_percent for r in rates] == [67, 50]
+    assert follow_up_rates([FollowUpFact(6, False, False, False)])[0].response_percent is None
