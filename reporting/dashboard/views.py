@@ -11,9 +11,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from reporting.dashboard.charts import Series, bar_chart_svg
+from reporting.dashboard.forecast import forecast_for, horizon
 from reporting.dashboard.queries import dashboard_for
 from reporting.dashboard.rows import list_view_log, listing
-from reporting.figures.base import Group, Section
+from reporting.figures.base import Figure, Group, Section
+from reporting.figures.forecast import MAX_WEEKS, MIN_WEEKS
 from reporting.filters import DASHBOARD_ROLES, FilterForm, Filters, default_filters, read_filters
 from reporting.templatetags.dashboard_tags import figure_value as display
 from rph.accounts.decorators import require_membership, team_role_required
@@ -94,20 +96,31 @@ def capacity(request: HttpRequest) -> HttpResponse:
         chart_id="chart-capacity",
         title=str(section.title),
     )
+    horizon_weeks = horizon(request.GET.get("uker"))
     context = {
         "filters": filters,
         "form": form,
         "section": section,
         "chart": chart,
         "weeks": list(zip(*weeks, strict=True)),
+        "forecast": forecast_for(filters, today=timezone.localdate(), weeks=horizon_weeks),
+        "horizon": horizon_weeks,
+        "horizons": range(MIN_WEEKS, MAX_WEEKS + 1),
     }
     return render(request, "reporting/dashboard_capacity.html", context)
+
+
+def _figure(request: HttpRequest, filters: Filters, key: str) -> Figure | None:
+    if key.startswith("forecast."):
+        weeks = horizon(request.GET.get("uker"))
+        return forecast_for(filters, today=timezone.localdate(), weeks=weeks).figure(key)
+    return dashboard_for(filters, now=timezone.now()).figure(key)
 
 
 @team_role_required(DASHBOARD_ROLES)
 def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     filters, form = _filters(request)
-    figure = dashboard_for(filters, now=timezone.now()).figure(key)
+    figure = _figure(request, filters, key)
     if figure is None:
         raise Http404
     of_denominator = request.GET.get("nevner") == "1" and figure.denominator_ids is not None
