@@ -36,10 +36,12 @@ pdf-libs:
 ## dependency added to pyproject.toml but not yet locked.
 LOCK_CHECK = $(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
 	echo "The lock files do not match pyproject.toml: run make lock and commit them." >&2; exit 1; }
+## install compiles the catalogues too: `load_demo` after it stores Norwegian demo text.
 install: $(PY) pdf-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	@$(LOCK_CHECK)
+	@$(MAKE) --no-print-directory messages
 
 install-test: $(PY) pdf-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt

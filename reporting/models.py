@@ -97,6 +97,10 @@ class ExportKind(models.TextChoices):
     FHI_EVENTS = "fhi_events", _("FHI evaluation: sessions and questionnaires")
 
 
+# Kinds whose label names the file format already ("Grant report (XLSX)").
+FORMAT_IN_LABEL = frozenset({ExportKind.GRANT_PDF, ExportKind.GRANT_XLSX})
+
+
 class ExportLog(models.Model):
     """Who exported what, when, and how many rows. Append-only: the database refuses
     UPDATE and DELETE. Never holds the export key or any personal data."""
@@ -126,3 +130,9 @@ class ExportLog(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The export log is append-only.")
+
+    @property
+    def label(self) -> str:
+        """What was exported, with the file format named once."""
+        kind = self.get_kind_display()
+        return kind if self.kind in FORMAT_IN_LABEL else f"{kind} ({self.file_format.upper()})"

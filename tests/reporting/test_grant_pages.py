@@ -194,4 +194,5 @@ def test_the_export_log_on_the_page_shows_who_exported_what(personas, login):
 
     text = page.content.decode()
     assert "Tilskuddsrapport (XLSX)" in text
+    assert "(XLSX) (XLSX)" not in text
     assert str(personas.team_lead) in text
