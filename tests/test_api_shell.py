@@ -42,7 +42,7 @@ ENDPOINTS = [
         _client_url("api-client-detail"),
         expect(CLIENT_STAFF, denied="admin", missing="outsider"),
         method="patch",
-        data=lambda p: {"email": "ny@example.no"},
+        data=lambda p: {"email": "ny@example.no", "version": p.client.version},
         logs_a_view=True,
     ),
     Page(
