@@ -251,11 +251,7 @@ def _case_load(team: Team, client: Client, case: Case, users: dict, index: int) 
     for days_ago in case.missed:
         _session(episode, offer, therapist, _at(days_ago, hour), Attendance.DID_NOT_ATTEND)
     for days_ahead in case.booked:
-        booked = _session(episode, offer, therapist, _at(-days_ahead, hour + 1), Attendance.BOOKED)
-        # The link before the session, as booking one does (the client agreed to it).
-        occasion_invitation_schedule(
-            client=client, occasion=booked, occasion_at=booked.starts_at, created_by=therapist
-        )
+        _session(episode, offer, therapist, _at(-days_ahead, hour + 1), Attendance.BOOKED)
     if case.risk:
         _scores(client, therapist, _at(1, 12), case.baseline[0], case.baseline[1], risk=True)
     if case.self_help:
@@ -326,7 +322,7 @@ def _session(
 ) -> Session:
     recorded = attendance != Attendance.BOOKED
     fields.setdefault("purpose", SessionPurpose.TREATMENT)
-    return Session.objects.create(
+    session = Session.objects.create(
         team=episode.team,
         episode=episode,
         offer=offer,
@@ -340,6 +336,12 @@ def _session(
         created_by=therapist,
         **fields,
     )
+    if not recorded and at > timezone.now():
+        # The link before the session, as booking one does (the demo clients agreed to it).
+        occasion_invitation_schedule(
+            client=episode.client, occasion=session, occasion_at=at, created_by=therapist
+        )
+    return session
 
 
 def _scores(

@@ -540,6 +540,8 @@ class CourseRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The optimistic lock on the run's details (rph.versioning).
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CourseRunQuerySet.as_manager()

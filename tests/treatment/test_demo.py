@@ -1,12 +1,15 @@
 """The demo's treatment data: episodes with outcomes of every kind, loaded once."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from questionnaires.models import RiskAlert
+from intake.models import Contact, Referrer
+from intake.registration.rules import referrer_fits
+from questionnaires.models import Invitation, RiskAlert
 from rph.accounts.models import Team, User
 from treatment.caseload.rows import Flag, caseload_rows, supervision_rows
 from treatment.models import (
@@ -93,3 +96,16 @@ def test_a_course_run_has_meetings_held_and_ahead_with_attendance(demo):
     assert run.course_meetings.filter(starts_at__lt=now).exists()
     assert run.course_meetings.filter(starts_at__gt=now).exists()
     assert MeetingAttendance.objects.filter(meeting__run=run, attended=True).exists()
+
+
+def test_clients_in_treatment_have_links_for_their_next_sessions_and_a_real_referrer_mix(demo):
+    # A session too close to send before (the team's lead time) gets none, as when booked.
+    later = timezone.now() + timedelta(days=2)
+    booked = Session.objects.filter(starts_at__gt=later, episode__ended_at=None)
+    with_link = {i.client_id for i in Invitation.objects.filter(occasion_at__gt=timezone.now())}
+
+    assert booked.exists()
+    assert {s.episode.client_id for s in booked} <= with_link
+    contacts = list(Contact.objects.values_list("channel", "referrer"))
+    assert all(referrer_fits(channel, referrer) for channel, referrer in contacts)
+    assert {referrer for _channel, referrer in contacts} - {Referrer.SELF}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rph.accounts.models import Team
-from rph.forms import DATE_HELP, DATETIME_HELP, TIME_HELP, submit_helper
+from rph.forms import DATE_HELP, DATETIME_HELP, TIME_HELP, VersionField, submit_helper
 from treatment.courses.attendance import Participant
 from treatment.courses.rules import RUN_ENDINGS
 from treatment.courses.schedule import MAX_INTERVAL_DAYS, MAX_MEETINGS, MeetingPlan
@@ -110,8 +110,11 @@ class CourseRunForm(_RunFields):
 
 
 class CourseRunEditForm(_RunFields):
+    version = VersionField(required=False)
+
     def __init__(self, *args: object, team: Team, **kwargs: object) -> None:
         super().__init__(*args, team=team, **kwargs)
+        self.fields["version"].initial = self.instance.version
         self.helper = submit_helper(_("Save course run"))
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from questionnaires.outbox import occasion_invitations_cancel
 from rph.accounts.models import Municipality, Team, User
+from rph.versioning import check_version, differences
 from treatment.courses.rules import STANDARD_TYPES
 from treatment.courses.schedule import MAX_INTERVAL_DAYS, MAX_MEETINGS, MeetingPlan, meeting_times
 from treatment.episodes.services import is_clinical_member
@@ -157,10 +158,16 @@ def course_run_update(
     capacity: int,
     municipality: Municipality | None,
     leaders: list[User],
+    version: int | None = None,
 ) -> CourseRun:
     """Title, place, time of day, places, municipality and leaders; never fewer places than
-    clients holding one."""
+    clients holding one. With `version` (what the form read), a save after someone else's
+    raises rph.versioning.StaleVersion with the run as saved now, and saves nothing."""
     run = CourseRun.objects.select_for_update().select_related("course_type", "team").get(pk=run.pk)
+    if version is not None:
+        sent = {"title": title, "location": location, "time_of_day": time_of_day}
+        sent |= {"capacity": capacity, "municipality": municipality}
+        check_version(run.version, version, current=run, changed=differences(run, sent))
     errors: dict[str, list[str]] = {}
     if leader_errors := _leader_errors(leaders, run.team, run.course_type.drop_in):
         errors["leaders"] = leader_errors
@@ -176,6 +183,7 @@ def course_run_update(
     run.title, run.location, run.time_of_day = title, location, time_of_day
     run.capacity, run.municipality = capacity, municipality
     run.full_clean()
+    run.version += 1  # under the row lock taken above
     run.save()
     run.leaders.set(leaders)
     return run

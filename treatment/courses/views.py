@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from rph.accounts.access import Need
 from rph.accounts.decorators import require_membership, team_role_required
-from rph.forms import add_service_errors
+from rph.forms import add_service_errors, keep_after_conflict
+from rph.versioning import StaleVersion
 from treatment.courses import attendance, enrolments, rules, services
 from treatment.courses.access import (
     COURSE_STAFF_ROLES,
@@ -136,6 +137,7 @@ def course_run_edit(request: HttpRequest, pk: int) -> HttpResponse:
         team=run.team,
         initial={"leaders": run.leaders.all()},
     )
+    changed: list[tuple[str, object]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -147,13 +149,27 @@ def course_run_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 capacity=data["capacity"],
                 municipality=data["municipality"],
                 leaders=list(data["leaders"]),
+                version=data["version"],
+            )
+        except StaleVersion as exc:
+            changed = [
+                (str(CourseRun._meta.get_field(name).verbose_name), saved or "–")
+                for name, (saved, _sent) in exc.changed.items()
+            ]
+            form = keep_after_conflict(
+                CourseRunEditForm,
+                request.POST,
+                exc,
+                instance=CourseRun.objects.get(pk=run.pk),
+                team=run.team,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The course run has been saved."))
             return _to_run(run.pk)
-    return render(request, "treatment/course_run_form.html", {"form": form, "run": run})
+    context = {"form": form, "run": run, "changed": changed}
+    return render(request, "treatment/course_run_form.html", context)
 
 
 def course_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
