@@ -240,7 +240,7 @@ class TestRecordingAnAttemptFromTheQueue:
 
         html = response.content.decode()
         assert "<details open>" in html
-        assert "Dette feltet er påkrevd." in html
+        assert "Velg utfallet av forsøket." in html
         assert not contact.attempts.exists()
 
     def test_the_row_forms_have_their_own_field_ids(self, personas, login):

@@ -38,7 +38,7 @@ pytestmark = [
 
 MESSAGES = 300
 STALE_SECONDS = 3
-DEADLINE = 120
+DEADLINE = 300
 
 
 class DeduplicatingGateway:
