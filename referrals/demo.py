@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake.consents.services import consent_record
-from intake.models import Client, Consent, GeneralPractitioner, Party
+from intake.models import Client, Consent, GeneralPractitioner, Party, ReachKind
 from referrals.collaboration.services import collaboration_record
 from referrals.gps.services import gps_import
 from referrals.models import WorkAction
@@ -23,12 +23,15 @@ NAV_ADVISERS = ("Kari Lund, NAV Indre Fosen", "Ola Strand, NAV Ørland")
 
 
 def load_referrals(team: Team, seed: int = 2026) -> None:
-    """Idempotent: GPs are imported by HPR number; consents only for a team without any."""
+    """Idempotent: GPs are imported by HPR number; sharing consents only for a team without any.
+
+    The intake demo has already recorded how each client may be reached, in the same register.
+    """
     gps_import(data=EXAMPLE_FILE.read_bytes())
     rng = random.Random(seed)
     clients = list(Client.objects.filter(team=team).order_by("pk"))
     _give_gps(team, clients, rng)
-    if Consent.objects.filter(team=team).exists():
+    if Consent.objects.filter(team=team).exclude(party__in=ReachKind.values).exists():
         return
     therapist = User.objects.filter(
         memberships__team=team, memberships__role=Role.THERAPIST
