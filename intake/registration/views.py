@@ -8,7 +8,7 @@ confirms). The second step is the same form, re-rendered with the candidates.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -63,12 +63,8 @@ def _typed_updates(data: dict[str, Any], client: Client, post: Any) -> dict[str,
 @team_role_required(CLIENT_ROLES)
 def contact_register_view(request: HttpRequest) -> HttpResponse:
     team = require_membership(request).team
-    try:
-        data = request.POST if request.method == "POST" else None
-    except (RequestDataTooBig, TooManyFieldsSent):
-        form = ContactRegisterForm(team=team)
-        form_error = _("The form was too large to be received. Shorten the notes and try again.")
-        return _render(request, form, status=413, form_error=form_error)
+    # A body over Django's limits never gets here: rph.inputs refuses it with a 400 first.
+    data = request.POST if request.method == "POST" else None
     form = ContactRegisterForm(data, team=team)
     if data is None or not form.is_valid():
         return _render(request, form)
